@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
+export const configSchema = z.strictObject({
+  sourceSystem: z.string().min(1).default('GenesysCloudCX'),
+  organization: z
+    .strictObject({
+      timeZone: z
+        .string()
+        .refine((tz) => isTimeZone(tz), 'not an IANA time zone (e.g. Europe/Paris)')
+        .default('UTC'),
+    })
+    .prefault({}),
+  eventlog: z
+    .strictObject({
+      serviceRequestIdAttribute: z.string().min(1).default('serviceRequestId'),
+      serviceRequestTypeAttribute: z.string().min(1).default('serviceRequestType'),
+      reopenWindowDays: z.number().positive().default(7),
+      resolvingWrapUpCodes: z.array(z.string()).optional(),
+      unresolvedWrapUpCodes: z.array(z.string()).default([]),
+      requestTypeByWrapUpCode: z.record(z.string(), z.string()).default({}),
+      requestTypeByQueue: z.record(z.string(), z.string()).default({}),
+      slaTargets: z.record(z.string(), z.number().positive()).default({}),
+      defaultSlaTarget: z.number().positive().default(86_400),
+    })
+    .prefault({}),
+  server: z
+    .strictObject({
+      port: z.number().int().min(0).max(65_535).default(4100),
+      host: z.string().default('127.0.0.1'),
+    })
+    .prefault({}),
+});
+
+export type CaseflowConfig = z.infer<typeof configSchema>;
+export type EventLogConfig = CaseflowConfig['eventlog'];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates a config object; the error lists every bad key with its path. */
+export function parseConfig(input: unknown, source = 'configuration'): CaseflowConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const where = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const prefix = where ? `${where}.` : '';
+      return `unknown key ${issue.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;
+    }
+    return `${where || '(root)'}: ${issue.message}`;
+  });
+  return raise(`${source} is invalid:\n  - ${lines.join('\n  - ')}`);
+}
+
+function raise(message: string): never {
+  throw new ConfigError(message);
+}
+
+/**
+ * Loads caseflow.config.json (from --config, CASEFLOW_CONFIG, or the working directory if present),
+ * then applies environment overrides: PORT, HOST, CASEFLOW_SOURCE_SYSTEM, CASEFLOW_TIME_ZONE.
+ */
+export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): CaseflowConfig {
+  const candidate = file ?? env.CASEFLOW_CONFIG ?? path.resolve('caseflow.config.json');
+  let raw: Record<string, unknown> = {};
+  if (existsSync(candidate)) {
+    try {
+      raw = JSON.parse(readFileSync(candidate, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      raise(`${candidate} is not valid JSON: ${(error as Error).message}`);
+    }
+  } else if (file ?? env.CASEFLOW_CONFIG) {
+    raise(`configuration file not found: ${candidate}`);
+  }
+  const config = parseConfig(raw, candidate);
+  if (env.PORT) config.server.port = parsePort(env.PORT);
+  if (env.HOST) config.server.host = env.HOST;
+  if (env.CASEFLOW_SOURCE_SYSTEM) config.sourceSystem = env.CASEFLOW_SOURCE_SYSTEM;
+  if (env.CASEFLOW_TIME_ZONE) {
+    if (!isTimeZone(env.CASEFLOW_TIME_ZONE)) raise(`CASEFLOW_TIME_ZONE: not an IANA time zone`);
+    config.organization.timeZone = env.CASEFLOW_TIME_ZONE;
+  }
+  return config;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) raise(`PORT: "${value}" is not a port number`);
+  return port;
+}
+
+export function defaultConfig(): CaseflowConfig {
+  return parseConfig({});
+}
+
+/** Data directory: --data-dir, else CASEFLOW_DATA_DIR, else ./.caseflow. */
+export function resolveDataDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(option ?? env.CASEFLOW_DATA_DIR ?? '.caseflow');
+}

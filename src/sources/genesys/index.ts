@@ -1,0 +1,10 @@
+export { deriveConversation, RecordError } from './derive.ts';
+export {
+  derivationFingerprint,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSummary,
+  importGenesys,
+} from './import.ts';
+export { rebuild } from './rebuild.ts';
+export * from './schema.ts';

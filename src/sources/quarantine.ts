@@ -1,0 +1,32 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Rejection {
+  file: string;
+  line?: number;
+  index?: number;
+  conversationId?: string;
+  reason: string;
+  /** The rejected record, or the text of a line that was not JSON. */
+  record?: unknown;
+}
+
+/**
+ * Rejected records of one import run, written as NDJSON to <data-dir>/quarantine/<time>-<source>.ndjson
+ * (created on the first rejection), each with where it came from and why.
+ */
+export class Quarantine {
+  readonly file: string;
+  count = 0;
+
+  constructor(dataDir: string, source: string, now: Date) {
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    this.file = path.join(dataDir, 'quarantine', `${stamp}-${source}.ndjson`);
+  }
+
+  reject(rejection: Rejection): void {
+    if (this.count === 0) mkdirSync(path.dirname(this.file), { recursive: true });
+    this.count += 1;
+    appendFileSync(this.file, `${JSON.stringify(rejection)}\n`);
+  }
+}

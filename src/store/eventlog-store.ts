@@ -1,0 +1,400 @@
+import type { CaseflowConfig } from '../config/index.ts';
+import {
+  activityOrder,
+  type ConversationFacts,
+  type DerivedEvent,
+  type Directory,
+  type EventLogRow,
+  groupConversations,
+  type Survey,
+} from '../eventlog/index.ts';
+import { AnalyticsDb, appendRow, type Cell, iso } from './duckdb.ts';
+
+export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes';
+
+/** One conversation as stored: its raw record, derived facts and events. */
+export interface StoredConversation {
+  record: string;
+  sourceSystem: string;
+  sourceFile: string;
+  complete: boolean;
+  versionTime: number;
+  /** When this version was extracted (LastDataUpdate). */
+  lastDataUpdate: number;
+  facts: ConversationFacts;
+  events: DerivedEvent[];
+}
+
+export interface EventLogFilter {
+  /** Inclusive lower bound on EventTime (ISO date or date-time). */
+  from?: string;
+  /** Exclusive upper bound on EventTime. */
+  to?: string;
+}
+
+export interface CaseSummary {
+  ServiceRequest: string;
+  ServiceRequestType: string | null;
+  MediaType: string | null;
+  FirstContact: string;
+  ResolvedAt: string | null;
+  conversations: string[];
+  SlaTargetResolutionTime: number;
+  ServiceResolutionTime: number | null;
+  IsSlaCompliant: boolean | null;
+  IsReopened: boolean;
+  IsFirstContactResolution: boolean;
+  CustomerSatisfactionScore: number | null;
+}
+
+const ts = (epochMs: number | null): Cell => (epochMs === null ? null : { ts: epochMs });
+
+/** The event log in DuckDB: source tables kept, derived tables rebuilt. */
+export class Store {
+  constructor(readonly db: AnalyticsDb) {}
+
+  get dataDir(): string {
+    return this.db.dataDir;
+  }
+
+  static async open(dataDir: string): Promise<Store> {
+    return new Store(await AnalyticsDb.open(dataDir));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Stored version of each conversation: complete (has ended) and the latest time it mentions. */
+  async versions(): Promise<Map<string, { complete: boolean; versionTime: number }>> {
+    const rows = await this.db.all<{ id: string; complete: boolean; t: string }>(
+      `SELECT conversation_id AS id, complete, ${iso('version_time')} AS t FROM raw_conversations`,
+    );
+    return new Map(rows.map((r) => [r.id, { complete: r.complete, versionTime: Date.parse(r.t) }]));
+  }
+
+  /** Replaces these conversations (raw record, facts, events) in one transaction. */
+  async saveConversations(batch: readonly StoredConversation[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.db.transaction(async () => {
+      await this.db.run('CREATE OR REPLACE TEMP TABLE batch_ids (conversation_id VARCHAR)');
+      const ids = await this.db.appender('batch_ids');
+      for (const c of batch) appendRow(ids, [c.facts.conversationId]);
+      ids.closeSync();
+      for (const table of ['raw_conversations', 'conversations', 'conversation_events']) {
+        await this.db.run(
+          `DELETE FROM ${table} WHERE conversation_id IN (SELECT conversation_id FROM batch_ids)`,
+        );
+      }
+      await this.appendDerived(batch, true);
+    });
+  }
+
+  /** Writes derived rows (and raw rows when withRaw) for a batch; no deletion. */
+  async appendDerived(batch: readonly StoredConversation[], withRaw: boolean): Promise<void> {
+    if (withRaw) {
+      const raw = await this.db.appender('raw_conversations');
+      for (const c of batch) {
+        appendRow(raw, [
+          c.facts.conversationId,
+          c.sourceSystem,
+          c.complete,
+          { ts: c.versionTime },
+          { ts: c.lastDataUpdate },
+          c.sourceFile,
+          c.record,
+        ]);
+      }
+      raw.closeSync();
+    }
+    const conversations = await this.db.appender('conversations');
+    const events = await this.db.appender('conversation_events');
+    for (const c of batch) {
+      const f = c.facts;
+      appendRow(conversations, [
+        f.conversationId,
+        ts(f.start),
+        ts(f.end),
+        f.mediaType,
+        f.customerKey,
+        f.explicitCaseId,
+        f.requestTypeAttribute,
+        f.wrapUpCode,
+        ts(f.wrapUpTime),
+        f.firstQueueId,
+        f.transferred,
+        f.handled,
+        f.talkMs,
+        f.holdMs,
+        f.acwMs,
+        c.sourceSystem,
+        { ts: c.lastDataUpdate },
+      ]);
+      for (const e of c.events) {
+        events.appendVarchar(f.conversationId);
+        events.appendInteger(e.seq);
+        events.appendVarchar(e.activity);
+        events.appendInteger(activityOrder(e.activity));
+        appendRow(events, [
+          ts(e.time),
+          ts(e.endTime ?? e.time),
+          e.mediaType,
+          e.agentId,
+          e.queueId,
+          e.wrapUpCode,
+        ]);
+      }
+    }
+    conversations.closeSync();
+    events.closeSync();
+  }
+
+  async saveDirectory(kind: DirectoryKind, entries: readonly { id: string; name?: string }[]): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run('CREATE OR REPLACE TEMP TABLE dir_batch (kind VARCHAR, id VARCHAR, name VARCHAR)');
+      const app = await this.db.appender('dir_batch');
+      for (const e of entries) appendRow(app, [kind, e.id, e.name ?? null]);
+      app.closeSync();
+      await this.db.run(`DELETE FROM directory WHERE kind = $kind AND id IN (SELECT id FROM dir_batch)`, {
+        kind,
+      });
+      await this.db.run(
+        'INSERT INTO directory SELECT DISTINCT ON (id) kind, id, name FROM dir_batch WHERE name IS NOT NULL',
+      );
+    });
+  }
+
+  async saveSurveys(surveys: readonly Survey[]): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run(
+        'CREATE OR REPLACE TEMP TABLE survey_batch (conversation_id VARCHAR, sent_date TIMESTAMP, score DOUBLE)',
+      );
+      const app = await this.db.appender('survey_batch');
+      for (const s of surveys) appendRow(app, [s.conversationId, { ts: s.sentDate }, s.score]);
+      app.closeSync();
+      await this.db.run(`
+        DELETE FROM surveys WHERE (conversation_id, sent_date) IN (SELECT (conversation_id, sent_date) FROM survey_batch);
+        INSERT INTO surveys SELECT DISTINCT ON (conversation_id, sent_date) * FROM survey_batch;`);
+    });
+  }
+
+  async directory(): Promise<Directory> {
+    const rows = await this.db.all<{ kind: DirectoryKind; id: string; name: string }>(
+      'SELECT kind, id, name FROM directory',
+    );
+    const maps: Record<DirectoryKind, Map<string, string>> = {
+      users: new Map(),
+      queues: new Map(),
+      wrapUpCodes: new Map(),
+    };
+    for (const r of rows) maps[r.kind]?.set(r.id, r.name);
+    return maps;
+  }
+
+  async facts(): Promise<ConversationFacts[]> {
+    const rows = await this.db.all<Record<string, string | number | boolean | null>>(`
+      SELECT conversation_id, epoch_ms(start_time) AS start, epoch_ms(end_time) AS "end", media_type,
+        customer_key, explicit_case_id, request_type_attribute, wrap_up_code, epoch_ms(wrap_up_time) AS wrap_up_time,
+        first_queue_id, transferred, handled, talk_ms, hold_ms, acw_ms
+      FROM conversations`);
+    return rows.map((r) => ({
+      conversationId: String(r.conversation_id),
+      start: Number(r.start),
+      end: r.end === null ? null : Number(r.end),
+      mediaType: r.media_type as string | null,
+      customerKey: r.customer_key as string | null,
+      explicitCaseId: r.explicit_case_id as string | null,
+      requestTypeAttribute: r.request_type_attribute as string | null,
+      wrapUpCode: r.wrap_up_code as string | null,
+      wrapUpTime: r.wrap_up_time === null ? null : Number(r.wrap_up_time),
+      firstQueueId: r.first_queue_id as string | null,
+      transferred: Boolean(r.transferred),
+      handled: Boolean(r.handled),
+      talkMs: Number(r.talk_ms),
+      holdMs: Number(r.hold_ms),
+      acwMs: Number(r.acw_ms),
+    }));
+  }
+
+  /**
+   * Regroups every conversation into service requests and rebuilds cases and events.
+   * Case ids already given are kept (case_ids), so later imports never rename a case.
+   */
+  async regroup(config: CaseflowConfig): Promise<{ cases: number; events: number }> {
+    const [facts, directory, surveyRows, idRows] = await Promise.all([
+      this.facts(),
+      this.directory(),
+      this.db.all<{ conversation_id: string; sent: number; score: number | null }>(
+        'SELECT conversation_id, epoch_ms(sent_date) AS sent, score FROM surveys',
+      ),
+      this.db.all<{ first_conversation_id: string; service_request: string }>('SELECT * FROM case_ids'),
+    ]);
+    const surveys: Survey[] = surveyRows.map((s) => ({
+      conversationId: s.conversation_id,
+      sentDate: Number(s.sent),
+      score: s.score,
+    }));
+    const known = new Map(idRows.map((r) => [r.first_conversation_id, r.service_request]));
+    const grouping = groupConversations(facts, surveys, known, config.eventlog, directory);
+
+    return this.db.transaction(async () => {
+      await this.db.run('DELETE FROM case_map; DELETE FROM reopens; DELETE FROM cases;');
+      const ids = await this.db.appender('case_ids');
+      for (const [conversationId, id] of grouping.newIds) appendRow(ids, [conversationId, id]);
+      ids.closeSync();
+      const map = await this.db.appender('case_map');
+      for (const [conversationId, id] of grouping.caseOf) appendRow(map, [conversationId, id]);
+      map.closeSync();
+      const reopens = await this.db.appender('reopens');
+      for (const r of grouping.reopens) appendRow(reopens, [r.conversationId, { ts: r.time }]);
+      reopens.closeSync();
+      const cases = await this.db.appender('cases');
+      for (const c of grouping.cases) {
+        cases.appendVarchar(c.id);
+        cases.appendVarchar(c.firstConversationId);
+        cases.appendInteger(c.conversations.length);
+        appendRow(cases, [
+          c.requestType,
+          c.mediaType,
+          { ts: c.firstContact },
+          ts(c.resolvedAt),
+          c.slaTarget,
+          c.serviceResolutionTime,
+          c.slaCompliant,
+          c.reopened,
+          c.firstContactResolution,
+          c.csat,
+        ]);
+      }
+      cases.closeSync();
+      await this.db.run(BUILD_EVENTS);
+      const counts = await this.db.one<{ events: number }>('SELECT count(*)::INTEGER AS events FROM events');
+      return { cases: grouping.cases.length, events: counts?.events ?? 0 };
+    });
+  }
+
+  /** Event-log rows, sorted by ServiceRequest, EventTime, then the activity table's order. */
+  streamEventLog(
+    filter: EventLogFilter = {},
+    page?: { limit: number; offset: number },
+  ): AsyncGenerator<EventLogRow> {
+    const { sql, params } = eventLogQuery(filter, page);
+    return this.db.stream<EventLogRow>(sql, params);
+  }
+
+  async readEventLog(
+    filter: EventLogFilter = {},
+    page?: { limit: number; offset: number },
+  ): Promise<EventLogRow[]> {
+    const { sql, params } = eventLogQuery(filter, page);
+    return this.db.all<EventLogRow>(sql, params);
+  }
+
+  async countEvents(filter: EventLogFilter = {}): Promise<number> {
+    const { where, params } = eventFilter(filter);
+    const row = await this.db.one<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM events ${where}`,
+      params,
+    );
+    return row?.n ?? 0;
+  }
+
+  async readCases(): Promise<CaseSummary[]> {
+    return this.db.all<CaseSummary>(`
+      SELECT k.service_request AS "ServiceRequest", k.request_type AS "ServiceRequestType", k.media_type AS "MediaType",
+        ${iso('k.first_contact')} AS "FirstContact", ${iso('k.resolved_at')} AS "ResolvedAt",
+        list(m.conversation_id ORDER BY c.start_time, m.conversation_id) AS conversations,
+        k.sla_target AS "SlaTargetResolutionTime", k.service_resolution_time AS "ServiceResolutionTime",
+        k.is_sla_compliant AS "IsSlaCompliant", k.is_reopened AS "IsReopened",
+        k.is_fcr AS "IsFirstContactResolution", k.csat AS "CustomerSatisfactionScore"
+      FROM cases k JOIN case_map m USING (service_request) JOIN conversations c USING (conversation_id)
+      GROUP BY ALL ORDER BY k.service_request`);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db.run('DELETE FROM meta WHERE key = $key', { key });
+    await this.db.run('INSERT INTO meta VALUES ($key, $value)', { key, value });
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (await this.db.one<{ value: string }>('SELECT value FROM meta WHERE key = $key', { key }))?.value;
+  }
+}
+
+const BUILD_EVENTS = `
+DELETE FROM events;
+INSERT INTO events
+WITH ev AS (
+  SELECT conversation_id, seq, activity, activity_order, event_time, event_end_time, media_type, agent_id,
+    queue_id, wrap_up_code
+  FROM conversation_events
+  UNION ALL
+  SELECT s.conversation_id, 1000000 + row_number() OVER (PARTITION BY s.conversation_id ORDER BY s.sent_date),
+    'Customer Satisfaction Survey Sent', ${activityOrder('Customer Satisfaction Survey Sent')}, s.sent_date,
+    s.sent_date, c.media_type, NULL, NULL, NULL
+  FROM surveys s JOIN conversations c USING (conversation_id)
+  UNION ALL
+  SELECT r.conversation_id, -1, 'Service Request Reopened', ${activityOrder('Service Request Reopened')},
+    r.event_time, r.event_time, c.media_type, NULL, NULL, NULL
+  FROM reopens r JOIN conversations c USING (conversation_id)
+)
+SELECT m.service_request, ev.conversation_id, ev.activity, ev.event_time, ev.event_end_time,
+  date_diff('millisecond', ev.event_time, ev.event_end_time) / 1000.0,
+  c.source_system, c.last_data_update, ev.media_type, ev.agent_id,
+  coalesce(u.name, ev.agent_id), coalesce(q.name, ev.queue_id), coalesce(w.name, ev.wrap_up_code),
+  k.request_type, k.csat, k.sla_target, k.service_resolution_time, k.is_sla_compliant, k.is_reopened, k.is_fcr,
+  ev.activity_order, ev.seq
+FROM ev
+JOIN case_map m USING (conversation_id)
+JOIN conversations c USING (conversation_id)
+JOIN cases k ON k.service_request = m.service_request
+LEFT JOIN directory u ON u.kind = 'users' AND u.id = ev.agent_id
+LEFT JOIN directory q ON q.kind = 'queues' AND q.id = ev.queue_id
+LEFT JOIN directory w ON w.kind = 'wrapUpCodes' AND w.id = ev.wrap_up_code
+ORDER BY m.service_request, ev.event_time, ev.activity_order, ev.conversation_id, ev.seq;
+`;
+
+function eventFilter(filter: EventLogFilter): { where: string; params: Record<string, string> } {
+  const clauses: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.from) {
+    clauses.push('EventTime >= CAST($from AS TIMESTAMP)');
+    params.from = toUtcTimestamp(filter.from, 'from');
+  }
+  if (filter.to) {
+    clauses.push('EventTime < CAST($to AS TIMESTAMP)');
+    params.to = toUtcTimestamp(filter.to, 'to');
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Accepts a date (YYYY-MM-DD) or an ISO date-time; returns a UTC timestamp literal. */
+export function toUtcTimestamp(value: string, name: string): string {
+  const time = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(time)) throw new RangeError(`--${name}: "${value}" is not an ISO-8601 date or date-time`);
+  return new Date(time).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** SQL of a number column as plain text: integers without ".0". */
+export const numberText = (column: string): string =>
+  `CASE WHEN ${column} = trunc(${column}) THEN CAST(CAST(${column} AS BIGINT) AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
+
+function eventLogQuery(
+  filter: EventLogFilter,
+  page?: { limit: number; offset: number },
+): { sql: string; params: Record<string, string | number> } {
+  const { where, params } = eventFilter(filter);
+  const limit = page ? `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}` : '';
+  const sql = `
+    SELECT ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId", ActivityName AS "ActivityName",
+      ${iso('EventTime')} AS "EventTime", ${iso('EventEndTime')} AS "EventEndTime", Duration AS "Duration",
+      SourceSystem AS "SourceSystem", ${iso('LastDataUpdate')} AS "LastDataUpdate", MediaType AS "MediaType",
+      AgentId AS "AgentId", AgentName AS "AgentName", QueueName AS "QueueName", WrapUpCode AS "WrapUpCode",
+      ServiceRequestType AS "ServiceRequestType", CustomerSatisfactionScore AS "CustomerSatisfactionScore",
+      SlaTargetResolutionTime AS "SlaTargetResolutionTime", ServiceResolutionTime AS "ServiceResolutionTime",
+      IsSlaCompliant AS "IsSlaCompliant", IsReopened AS "IsReopened",
+      IsFirstContactResolution AS "IsFirstContactResolution"
+    FROM events ${where}
+    ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq ${limit}`;
+  return { sql, params };
+}

@@ -1,0 +1,16 @@
+export { AnalyticsDb, iso } from './duckdb.ts';
+export {
+  type CaseSummary,
+  type DirectoryKind,
+  type EventLogFilter,
+  numberText,
+  Store,
+  type StoredConversation,
+  toUtcTimestamp,
+} from './eventlog-store.ts';
+
+import { Store } from './eventlog-store.ts';
+
+export function openStore(dataDir: string): Promise<Store> {
+  return Store.open(dataDir);
+}
