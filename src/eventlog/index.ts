@@ -11,3 +11,4 @@ export {
   type Survey,
 } from './grouping.ts';
 export type { ConversationFacts, DerivedEvent } from './types.ts';
+export { computeKpis, type KpiFigures, type Kpis } from './kpis.ts';

@@ -1,0 +1,293 @@
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig, resolveDataDir } from '../config/index.ts';
+import { DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
+import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
+import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
+import { startServer } from '../server/index.ts';
+import { InputError } from '../sources/records.ts';
+import {
+  derivationFingerprint,
+  type ImportSummary,
+  importGenesys,
+  rebuild,
+} from '../sources/genesys/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { UsageError } from './errors.ts';
+import { Progress } from './progress.ts';
+
+interface GlobalOptions {
+  dataDir?: string;
+  config?: string;
+}
+
+const program = new Command('caseflow')
+  .description('Service-operations intelligence for contact centers: one event log per service request.')
+  .option('-d, --data-dir <dir>', 'data directory (env CASEFLOW_DATA_DIR, default ./.caseflow)')
+  .option('-c, --config <file>', 'configuration file (env CASEFLOW_CONFIG, default ./caseflow.config.json)')
+  .showHelpAfterError()
+  .exitOverride();
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+const config = () => loadConfig(globals().config);
+const print = (json: boolean, value: unknown, text: () => string): void => {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+};
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(resolveDataDir(globals().dataDir));
+  try {
+    return await work(store);
+  } finally {
+    store.close();
+  }
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+const importCmd = program.command('import').description('import data into the event log');
+importCmd
+  .command('genesys')
+  .description(
+    'import Genesys Cloud conversation detail records: details query responses, details-job result pages, JSON arrays, NDJSON, .gz of any, directories (recursive)',
+  )
+  .argument('<path...>', 'files or directories')
+  .option('--users <file>', 'users directory ({"entities":[{"id","name"}]})')
+  .option('--queues <file>', 'queues directory')
+  .option('--wrapup-codes <file>', 'wrap-up codes directory')
+  .option('--surveys <file>', 'survey results (JSON array or NDJSON of {conversationId, sentDate, score})')
+  .option('--json', 'print the summary as JSON')
+  .action(async (paths: string[], opts) => {
+    const cfg = config();
+    const summary = await withStore(async (store) => {
+      await warnIfStale(store, cfg);
+      const progress = new Progress('Importing', !opts.json, ' bytes');
+      try {
+        return await importGenesys(store, paths, {
+          config: cfg,
+          users: opts.users,
+          queues: opts.queues,
+          wrapUpCodes: opts.wrapupCodes,
+          surveys: opts.surveys,
+          onProgress: (p) =>
+            progress.update(p.bytesRead, p.bytesTotal, {
+              detail: `${p.conversations} conversations, ${p.rejected} rejected`,
+            }),
+        });
+      } finally {
+        progress.stop();
+      }
+    });
+    print(opts.json, summary, () => importText(summary));
+    if (summary.conversations === 0) {
+      throw new UsageError('no valid conversation record found in the given paths');
+    }
+  });
+
+function importText(s: ImportSummary): string {
+  const lines = [
+    `Imported ${s.files} file(s): ${s.conversations} conversations (${s.olderVersions} older versions skipped), ${s.rejected} rejected.`,
+    `Event log now holds ${s.events} events in ${s.cases} service requests.`,
+  ];
+  if (s.surveys) lines.push(`Surveys: ${s.surveys}.`);
+  if (s.warnings) {
+    lines.push(`Warnings: ${s.warnings} record(s) with parts ignored by derivation:`);
+    for (const [w, n] of Object.entries(s.warningDetails)) lines.push(`  ${w}: ${n}`);
+  }
+  if (s.quarantineFile) lines.push(`Rejected records and reasons: ${s.quarantineFile}`);
+  return lines.join('\n');
+}
+
+async function warnIfStale(store: Store, cfg: ReturnType<typeof config>): Promise<void> {
+  const stored = await store.getMeta('derivation');
+  if (stored && stored !== derivationFingerprint(cfg)) {
+    process.stderr.write(
+      'warning: the event-log configuration changed since the data was derived; run `caseflow rebuild` to re-derive stored records.\n',
+    );
+  }
+}
+
+program
+  .command('export')
+  .description('export data')
+  .command('eventlog')
+  .description('export the event log (CSV, XES, OCEL 2.0 JSON, Parquet hive-partitioned by month)')
+  .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
+  .requiredOption('--out <path>', 'output file (a directory for parquet)')
+  .addOption(new Option('--lang <lang>', 'language of activity names').choices(['en', 'fr']).default('en'))
+  .option('--from <date>', 'events at or after this date/time (ISO-8601, UTC)')
+  .option('--to <date>', 'events before this date/time (ISO-8601, UTC)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts: { format: ExportFormat; out: string; lang: Lang; from?: string; to?: string; json?: boolean }) => {
+    const started = Date.now();
+    const result = await withStore(async (store) => {
+      const progress = new Progress(`Exporting ${opts.format}`, !opts.json, ' events');
+      try {
+        return await exportEventLog(store, {
+          format: opts.format,
+          out: opts.out,
+          lang: opts.lang,
+          from: opts.from,
+          to: opts.to,
+          onProgress: (n, total) => progress.update(n, total),
+        });
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        progress.stop();
+      }
+    });
+    const summary = { format: opts.format, out: path.resolve(opts.out), events: result.events, ms: Date.now() - started };
+    print(Boolean(opts.json), summary, () => `Exported ${summary.events} events as ${opts.format} to ${summary.out}`);
+  });
+
+program
+  .command('kpis')
+  .description('headline KPIs: volumes, SLA %, FCR %, reopen %, resolution time, handle time, CSAT, by media type')
+  .option('--json', 'print as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const kpis = await withStore((store) => computeKpis(store));
+    print(Boolean(opts.json), kpis, () => kpiText(kpis));
+  });
+
+function kpiText(k: Kpis): string {
+  const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
+  const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
+  const num = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+  const header = ['MediaType', 'Cases', 'Conv.', 'Events', 'SLA', 'FCR', 'Reopen', 'Mean res.', 'Median res.', 'AHT', 'CSAT'];
+  const row = (name: string, f: Kpis | Kpis['byMediaType'][number]) => [
+    name,
+    String(f.cases),
+    String(f.conversations),
+    String(f.events),
+    pct(f.slaCompliancePct),
+    pct(f.firstContactResolutionPct),
+    pct(f.reopenPct),
+    dur(f.meanServiceResolutionTime),
+    dur(f.medianServiceResolutionTime),
+    dur(f.meanHandleTime),
+    num(f.meanCsat),
+  ];
+  const rows = [header, ...k.byMediaType.map((m) => row(m.mediaType ?? '(unknown)', m)), row('all', k)];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(0)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  const h = Math.floor(seconds / 3600);
+  return `${h}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+program
+  .command('demo')
+  .description('generate the deterministic demo data set (Genesys-shaped) and import it')
+  .option('--conversations <n>', 'number of conversations', positiveInt('--conversations'), DEMO_DEFAULTS.conversations)
+  .option('--days <n>', 'days covered', positiveInt('--days'), DEMO_DEFAULTS.days)
+  .option('--seed <n>', 'random seed (same seed → byte-identical files)', positiveInt('--seed'), DEMO_DEFAULTS.seed)
+  .option('--end <date>', 'day after the last day covered (YYYY-MM-DD)', DEMO_DEFAULTS.end)
+  .option('--out <dir>', 'where to write the files (default <data-dir>/demo)')
+  .option('--no-import', 'only write the files')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.end)) throw new UsageError('--end must be a date YYYY-MM-DD');
+    const dataDir = resolveDataDir(globals().dataDir);
+    const summary = await loadDemo(dataDir, opts, !opts.json, opts.import !== false);
+    print(Boolean(opts.json), summary, () =>
+      [`Demo data written to ${summary.dir}`, summary.import ? importText(summary.import) : ''].join('\n').trim(),
+    );
+  });
+
+/** Generates the demo data set under dataDir (or opts.out) and imports it. */
+export async function loadDemo(
+  dataDir: string,
+  opts: { conversations: number; days: number; seed: number; end: string; out?: string },
+  showProgress: boolean,
+  doImport = true,
+): Promise<{ dir: string; import: ImportSummary | null }> {
+  const dir = path.resolve(opts.out ?? path.join(dataDir, 'demo'));
+  const generating = new Progress('Generating', showProgress, ' conversations');
+  const files = await generateDemo(
+    dir,
+    { conversations: opts.conversations, days: opts.days, seed: opts.seed, end: opts.end },
+    (done, total) => generating.update(done, total),
+  );
+  generating.stop();
+  if (!doImport) return { dir, import: null };
+  const cfg = config();
+  const store = await openStore(dataDir);
+  const importing = new Progress('Importing', showProgress, ' bytes');
+  try {
+    const summary = await importGenesys(store, files.conversations, {
+      config: cfg,
+      users: files.users,
+      queues: files.queues,
+      wrapUpCodes: files.wrapUpCodes,
+      surveys: files.surveys,
+      onProgress: (p) => importing.update(p.bytesRead, p.bytesTotal, { detail: `${p.conversations} conversations` }),
+    });
+    return { dir, import: summary };
+  } finally {
+    importing.stop();
+    store.close();
+  }
+}
+
+program
+  .command('rebuild')
+  .description('re-derive events and cases from the stored raw records with the current configuration')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const cfg = config();
+    const summary = await withStore(async (store) => {
+      const progress = new Progress('Rebuilding', !opts.json, ' conversations');
+      try {
+        return await rebuild(store, cfg, (done, total) => progress.update(done, total));
+      } finally {
+        progress.stop();
+      }
+    });
+    print(Boolean(opts.json), summary, () =>
+      [
+        `Rebuilt ${summary.conversations} conversations: ${summary.events} events in ${summary.cases} service requests.`,
+        ...summary.failed.map((f) => `  failed ${f.conversationId}: ${f.reason}`),
+      ].join('\n'),
+    );
+  });
+
+program
+  .command('serve')
+  .description('serve the API and dashboard (PORT, HOST env; default http://127.0.0.1:4100)')
+  .option('--demo', 'load the demo data set first when the data directory holds no data')
+  .option('--port <port>', 'port (env PORT)')
+  .option('--host <host>', 'interface (env HOST)')
+  .action(async (opts: { demo?: boolean; port?: string; host?: string }) => {
+    const cfg = config();
+    if (opts.port) cfg.server.port = positiveInt('--port')(opts.port);
+    if (opts.host) cfg.server.host = opts.host;
+    const dataDir = resolveDataDir(globals().dataDir);
+    await startServer({ dataDir, config: cfg, demo: Boolean(opts.demo), loadDemo });
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const usage = error instanceof UsageError || error instanceof InputError || error instanceof ConfigError;
+    process.stderr.write(`caseflow: ${(error as Error).message}\n`);
+    if (!usage && process.env.CASEFLOW_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = usage ? 2 : 1;
+  }
+}
+
+await main();

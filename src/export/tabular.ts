@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ACTIVITIES, type Lang } from '../eventlog/index.ts';
+import { iso, numberText, type Store, toUtcTimestamp } from '../store/index.ts';
+import type { EventLogFilter } from '../store/index.ts';
+
+const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** SQL of ActivityName in the chosen language. */
+function activitySql(lang: Lang): string {
+  if (lang === 'en') return 'ActivityName';
+  const cases = ACTIVITIES.map((a) => `WHEN ${quote(a.name)} THEN ${quote(a.fr)}`).join(' ');
+  return `CASE ActivityName ${cases} ELSE ActivityName END`;
+}
+
+function whereSql(filter: EventLogFilter): string {
+  const clauses: string[] = [];
+  if (filter.from) clauses.push(`EventTime >= TIMESTAMP ${quote(toUtcTimestamp(filter.from, 'from'))}`);
+  if (filter.to) clauses.push(`EventTime < TIMESTAMP ${quote(toUtcTimestamp(filter.to, 'to'))}`);
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+const ORDER = 'ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq';
+
+/**
+ * CSV: the 20 attributes in the domain guide's order, one row per event, times ISO-8601 UTC with
+ * milliseconds, booleans true/false, empty for unknown.
+ */
+export async function writeEventLogCsv(
+  store: Store,
+  out: string,
+  options: { lang: Lang } & EventLogFilter,
+): Promise<number> {
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  const sql = `
+    SELECT ServiceRequest, ConversationId, ${activitySql(options.lang)} AS ActivityName,
+      ${iso('EventTime')} AS EventTime, ${iso('EventEndTime')} AS EventEndTime, ${numberText('Duration')} AS Duration,
+      SourceSystem, ${iso('LastDataUpdate')} AS LastDataUpdate, MediaType, AgentId, AgentName, QueueName,
+      WrapUpCode, ServiceRequestType, ${numberText('CustomerSatisfactionScore')} AS CustomerSatisfactionScore,
+      ${numberText('SlaTargetResolutionTime')} AS SlaTargetResolutionTime,
+      ${numberText('ServiceResolutionTime')} AS ServiceResolutionTime,
+      IsSlaCompliant, IsReopened, IsFirstContactResolution
+    FROM events ${whereSql(options)} ${ORDER}`;
+  return copy(store, sql, out, "FORMAT csv, HEADER true, DELIMITER ','");
+}
+
+/**
+ * Parquet, hive-partitioned by month of EventTime (`month=YYYY-MM/…parquet`), times as UTC-adjusted
+ * timestamps; readable by Spark, Trino, ClickHouse and DuckDB.
+ */
+export async function writeEventLogParquet(
+  store: Store,
+  outDir: string,
+  options: { lang: Lang } & EventLogFilter,
+): Promise<number> {
+  mkdirSync(outDir, { recursive: true });
+  const sql = `
+    SELECT ServiceRequest, ConversationId, ${activitySql(options.lang)} AS ActivityName,
+      timezone('UTC', EventTime) AS EventTime, timezone('UTC', EventEndTime) AS EventEndTime, Duration,
+      SourceSystem, timezone('UTC', LastDataUpdate) AS LastDataUpdate, MediaType, AgentId, AgentName, QueueName,
+      WrapUpCode, ServiceRequestType, CustomerSatisfactionScore, SlaTargetResolutionTime, ServiceResolutionTime,
+      IsSlaCompliant, IsReopened, IsFirstContactResolution, strftime(EventTime, '%Y-%m') AS month
+    FROM events ${whereSql(options)} ${ORDER}`;
+  return copy(store, sql, outDir, 'FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE true');
+}
+
+async function copy(store: Store, sql: string, out: string, options: string): Promise<number> {
+  const reader = await store.db.connection.runAndReadAll(`COPY (${sql}) TO ${quote(out)} (${options})`);
+  const count = reader.getRows()[0]?.[0];
+  return count === undefined || count === null ? 0 : Number(count);
+}

@@ -1,0 +1,66 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { CaseflowConfig } from '../config/index.ts';
+import type { Store } from '../store/index.ts';
+import { eventlogRoutes } from './routes/eventlog.ts';
+import { homeRoutes } from './routes/home.ts';
+
+export interface AppOptions {
+  store: Store;
+  config: CaseflowConfig;
+  /** pino logger settings; false in tests. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export { VERSION } from './version.ts';
+import { VERSION } from './version.ts';
+
+/** The Fastify application: REST API under /api/v1, OpenAPI at /api/openapi.json, docs UI at /api/docs. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation
+        .map((v) => `${v.instancePath.replace(/^\//, '') || 'request'}: ${v.message}`)
+        .join('; ');
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${error.validationContext}: ${details}` });
+    }
+    if (error instanceof RangeError) {
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });
+    }
+    request.log.error(error);
+    const statusCode = (error as { statusCode?: number }).statusCode ?? 500;
+    return reply.code(statusCode).send({
+      statusCode,
+      error: statusCode >= 500 ? 'Internal Server Error' : 'Error',
+      message: statusCode >= 500 ? 'internal error; see the server log' : (error as Error).message,
+    });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Caseflow API',
+        version: VERSION,
+        description: 'Service-request event log, KPIs and exports. Timestamps are ISO-8601 UTC.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(eventlogRoutes, { store: options.store });
+  await app.register(homeRoutes, { store: options.store });
+  return app;
+}

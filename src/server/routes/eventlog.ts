@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { computeKpis } from '../../eventlog/index.ts';
+import type { Store } from '../../store/index.ts';
+import { VERSION } from '../version.ts';
+import { errorSchema, eventLogRowSchema, isoDateOrDateTime, kpisSchema } from '../schemas.ts';
+
+export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
+  app.get(
+    '/api/v1/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and what is loaded',
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            version: z.string(),
+            conversations: z.number(),
+            cases: z.number(),
+            events: z.number(),
+          }),
+        },
+      },
+    },
+    async () => {
+      const row = await store.db.one<{ conversations: number; cases: number; events: number }>(`
+        SELECT (SELECT count(*) FROM conversations)::INTEGER AS conversations,
+          (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
+      return { status: 'ok' as const, version: VERSION, conversations: 0, cases: 0, events: 0, ...row };
+    },
+  );
+
+  app.get(
+    '/api/v1/kpis',
+    {
+      schema: {
+        tags: ['event log'],
+        summary: 'Headline KPIs, overall and by media type',
+        response: { 200: kpisSchema },
+      },
+    },
+    async () => computeKpis(store),
+  );
+
+  app.get(
+    '/api/v1/eventlog',
+    {
+      schema: {
+        tags: ['event log'],
+        summary: 'Event-log rows, paged, sorted by ServiceRequest then EventTime',
+        querystring: z.object({
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(5000).default(100),
+          from: isoDateOrDateTime.optional().describe('EventTime at or after (ISO-8601, UTC)'),
+          to: isoDateOrDateTime.optional().describe('EventTime before (ISO-8601, UTC)'),
+        }),
+        response: {
+          200: z.object({
+            page: z.number(),
+            pageSize: z.number(),
+            total: z.number(),
+            items: z.array(eventLogRowSchema),
+          }),
+          400: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, from, to } = request.query;
+      const filter = { from, to };
+      const [total, items] = await Promise.all([
+        store.countEvents(filter),
+        store.readEventLog(filter, { limit: pageSize, offset: (page - 1) * pageSize }),
+      ]);
+      return { page, pageSize, total, items };
+    },
+  );
+};

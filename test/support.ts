@@ -1,0 +1,36 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../src/config/index.ts';
+import { importGenesys } from '../src/sources/genesys/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+
+export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/genesys');
+export const EXTRACTED_AT = new Date('2024-04-01T04:00:00.000Z');
+
+export const tempDir = (prefix = 'caseflow-'): string => mkdtempSync(path.join(tmpdir(), prefix));
+
+/** The scenario files (a- … o-), without the bad-input ones. */
+export const scenarioFiles = (): string[] =>
+  readdirSync(FIXTURES)
+    .filter((f) => /^[a-z]-.*\.json$/.test(f))
+    .sort()
+    .map((f) => path.join(FIXTURES, f));
+
+export const directoryOptions = {
+  users: path.join(FIXTURES, 'users.json'),
+  queues: path.join(FIXTURES, 'queues.json'),
+  wrapUpCodes: path.join(FIXTURES, 'wrapupcodes.json'),
+  surveys: path.join(FIXTURES, 'surveys.ndjson'),
+};
+
+/** A fresh store holding every scenario fixture, with directories and surveys. */
+export async function scenarioStore(configInput: unknown = {}): Promise<Store> {
+  const store = await openStore(tempDir());
+  await importGenesys(store, scenarioFiles(), {
+    config: parseConfig(configInput),
+    ...directoryOptions,
+    now: EXTRACTED_AT,
+  });
+  return store;
+}
