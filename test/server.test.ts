@@ -37,7 +37,9 @@ describe('HTTP API', () => {
   });
 
   it('filters the event log by date range', async () => {
-    const res = (await app.inject({ url: '/api/v1/eventlog?from=2024-03-05&to=2024-03-06&pageSize=500' })).json();
+    const res = (
+      await app.inject({ url: '/api/v1/eventlog?from=2024-03-05&to=2024-03-06&pageSize=500' })
+    ).json();
     expect(res.total).toBeGreaterThan(0);
     for (const row of res.items) expect(row.EventTime.startsWith('2024-03-05')).toBe(true);
   });
