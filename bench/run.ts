@@ -86,7 +86,12 @@ store.close();
 
 const report = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
-  input: { conversations, files: files.length, megabytes: round(inputBytes / 1e6), generateSeconds: round(generateSeconds) },
+  input: {
+    conversations,
+    files: files.length,
+    megabytes: round(inputBytes / 1e6),
+    generateSeconds: round(generateSeconds),
+  },
   import: {
     seconds: round(importSeconds),
     conversationsPerSecond: Math.round(summary.conversations / importSeconds),

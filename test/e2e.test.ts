@@ -44,12 +44,20 @@ describe('browser: `caseflow serve --demo` (what `npm start` runs) on an empty d
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CASEFLOW_CHROMIUM`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CASEFLOW_CHROMIUM`,
+      );
     }
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [BIN, 'serve', '--demo'], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CASEFLOW_DATA_DIR: tempDir(), NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        CASEFLOW_DATA_DIR: tempDir(),
+        NODE_ENV: 'production',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout?.on('data', (d) => {
@@ -90,12 +98,12 @@ describe('browser: `caseflow serve --demo` (what `npm start` runs) on an empty d
     expect(conversations).toMatch(/5000/);
     expect(rows.find((r) => r.startsWith('Service requests'))).toMatch(/\d+/);
     await page.click('a[hreflang="fr"]');
-    await expect(page.locator('h1').innerText()).resolves.toMatch(/demandes de service/);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/demandes de service/);
   });
 
   it('opens the API documentation', async () => {
     const page = await browser.newPage();
     await page.goto(`${base}/api/docs`);
-    await page.waitForSelector('text=/api/v1/eventlog', { timeout: 30_000 });
+    await page.getByText('/api/v1/eventlog', { exact: true }).first().waitFor({ timeout: 30_000 });
   });
 });

@@ -1,17 +1,18 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig, resolveDataDir } from '../config/index.ts';
-import { DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
+import { ConfigError, configFile, loadConfig, resolveDataDir } from '../config/index.ts';
+import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { startServer } from '../server/index.ts';
-import { InputError } from '../sources/records.ts';
 import {
   derivationFingerprint,
   type ImportSummary,
   importGenesys,
   rebuild,
 } from '../sources/genesys/index.ts';
+import { InputError } from '../sources/records.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
@@ -29,7 +30,11 @@ const program = new Command('caseflow')
   .exitOverride();
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-const config = () => loadConfig(globals().config);
+// Every command validates the configuration first, so that a bad key is reported before any work.
+program.hook('preAction', () => {
+  config();
+});
+const config = () => loadConfig(globals().config, process.env, resolveDataDir(globals().dataDir));
 const print = (json: boolean, value: unknown, text: () => string): void => {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 };
@@ -122,33 +127,53 @@ program
   .option('--from <date>', 'events at or after this date/time (ISO-8601, UTC)')
   .option('--to <date>', 'events before this date/time (ISO-8601, UTC)')
   .option('--json', 'print the summary as JSON')
-  .action(async (opts: { format: ExportFormat; out: string; lang: Lang; from?: string; to?: string; json?: boolean }) => {
-    const started = Date.now();
-    const result = await withStore(async (store) => {
-      const progress = new Progress(`Exporting ${opts.format}`, !opts.json, ' events');
-      try {
-        return await exportEventLog(store, {
-          format: opts.format,
-          out: opts.out,
-          lang: opts.lang,
-          from: opts.from,
-          to: opts.to,
-          onProgress: (n, total) => progress.update(n, total),
-        });
-      } catch (error) {
-        if (error instanceof RangeError) throw new UsageError(error.message);
-        throw error;
-      } finally {
-        progress.stop();
-      }
-    });
-    const summary = { format: opts.format, out: path.resolve(opts.out), events: result.events, ms: Date.now() - started };
-    print(Boolean(opts.json), summary, () => `Exported ${summary.events} events as ${opts.format} to ${summary.out}`);
-  });
+  .action(
+    async (opts: {
+      format: ExportFormat;
+      out: string;
+      lang: Lang;
+      from?: string;
+      to?: string;
+      json?: boolean;
+    }) => {
+      const started = Date.now();
+      const result = await withStore(async (store) => {
+        const progress = new Progress(`Exporting ${opts.format}`, !opts.json, ' events');
+        try {
+          return await exportEventLog(store, {
+            format: opts.format,
+            out: opts.out,
+            lang: opts.lang,
+            from: opts.from,
+            to: opts.to,
+            onProgress: (n, total) => progress.update(n, total),
+          });
+        } catch (error) {
+          if (error instanceof RangeError) throw new UsageError(error.message);
+          throw error;
+        } finally {
+          progress.stop();
+        }
+      });
+      const summary = {
+        format: opts.format,
+        out: path.resolve(opts.out),
+        events: result.events,
+        ms: Date.now() - started,
+      };
+      print(
+        Boolean(opts.json),
+        summary,
+        () => `Exported ${summary.events} events as ${opts.format} to ${summary.out}`,
+      );
+    },
+  );
 
 program
   .command('kpis')
-  .description('headline KPIs: volumes, SLA %, FCR %, reopen %, resolution time, handle time, CSAT, by media type')
+  .description(
+    'headline KPIs: volumes, SLA %, FCR %, reopen %, resolution time, handle time, CSAT, by media type',
+  )
   .option('--json', 'print as JSON')
   .action(async (opts: { json?: boolean }) => {
     const kpis = await withStore((store) => computeKpis(store));
@@ -159,7 +184,19 @@ function kpiText(k: Kpis): string {
   const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} %`);
   const dur = (v: number | null) => (v === null ? '—' : formatDuration(v));
   const num = (v: number | null) => (v === null ? '—' : v.toFixed(2));
-  const header = ['MediaType', 'Cases', 'Conv.', 'Events', 'SLA', 'FCR', 'Reopen', 'Mean res.', 'Median res.', 'AHT', 'CSAT'];
+  const header = [
+    'MediaType',
+    'Cases',
+    'Conv.',
+    'Events',
+    'SLA',
+    'FCR',
+    'Reopen',
+    'Mean res.',
+    'Median res.',
+    'AHT',
+    'CSAT',
+  ];
   const row = (name: string, f: Kpis | Kpis['byMediaType'][number]) => [
     name,
     String(f.cases),
@@ -175,12 +212,15 @@ function kpiText(k: Kpis): string {
   ];
   const rows = [header, ...k.byMediaType.map((m) => row(m.mediaType ?? '(unknown)', m)), row('all', k)];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '))
+    .join('\n');
 }
 
 function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(0)}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 3600)
+    return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   const h = Math.floor(seconds / 3600);
   return `${h}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
@@ -188,9 +228,19 @@ function formatDuration(seconds: number): string {
 program
   .command('demo')
   .description('generate the deterministic demo data set (Genesys-shaped) and import it')
-  .option('--conversations <n>', 'number of conversations', positiveInt('--conversations'), DEMO_DEFAULTS.conversations)
+  .option(
+    '--conversations <n>',
+    'number of conversations',
+    positiveInt('--conversations'),
+    DEMO_DEFAULTS.conversations,
+  )
   .option('--days <n>', 'days covered', positiveInt('--days'), DEMO_DEFAULTS.days)
-  .option('--seed <n>', 'random seed (same seed → byte-identical files)', positiveInt('--seed'), DEMO_DEFAULTS.seed)
+  .option(
+    '--seed <n>',
+    'random seed (same seed → byte-identical files)',
+    positiveInt('--seed'),
+    DEMO_DEFAULTS.seed,
+  )
   .option('--end <date>', 'day after the last day covered (YYYY-MM-DD)', DEMO_DEFAULTS.end)
   .option('--out <dir>', 'where to write the files (default <data-dir>/demo)')
   .option('--no-import', 'only write the files')
@@ -200,7 +250,9 @@ program
     const dataDir = resolveDataDir(globals().dataDir);
     const summary = await loadDemo(dataDir, opts, !opts.json, opts.import !== false);
     print(Boolean(opts.json), summary, () =>
-      [`Demo data written to ${summary.dir}`, summary.import ? importText(summary.import) : ''].join('\n').trim(),
+      [`Demo data written to ${summary.dir}`, summary.import ? importText(summary.import) : '']
+        .join('\n')
+        .trim(),
     );
   });
 
@@ -220,7 +272,11 @@ export async function loadDemo(
   );
   generating.stop();
   if (!doImport) return { dir, import: null };
-  const cfg = config();
+  mkdirSync(dataDir, { recursive: true });
+  if (!configFile(globals().config, process.env, dataDir)) {
+    writeFileSync(path.join(dataDir, 'caseflow.config.json'), `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
+  }
+  const cfg = loadConfig(globals().config, process.env, dataDir);
   const store = await openStore(dataDir);
   const importing = new Progress('Importing', showProgress, ' bytes');
   try {
@@ -230,7 +286,8 @@ export async function loadDemo(
       queues: files.queues,
       wrapUpCodes: files.wrapUpCodes,
       surveys: files.surveys,
-      onProgress: (p) => importing.update(p.bytesRead, p.bytesTotal, { detail: `${p.conversations} conversations` }),
+      onProgress: (p) =>
+        importing.update(p.bytesRead, p.bytesTotal, { detail: `${p.conversations} conversations` }),
     });
     return { dir, import: summary };
   } finally {
@@ -268,11 +325,15 @@ program
   .option('--port <port>', 'port (env PORT)')
   .option('--host <host>', 'interface (env HOST)')
   .action(async (opts: { demo?: boolean; port?: string; host?: string }) => {
+    const dataDir = resolveDataDir(globals().dataDir);
+    if (opts.demo && !existsSync(path.join(dataDir, 'caseflow.duckdb'))) {
+      process.stderr.write(`No data in ${dataDir}: generating and importing the demo data set…\n`);
+      await loadDemo(dataDir, DEMO_DEFAULTS, true);
+    }
     const cfg = config();
     if (opts.port) cfg.server.port = positiveInt('--port')(opts.port);
     if (opts.host) cfg.server.host = opts.host;
-    const dataDir = resolveDataDir(globals().dataDir);
-    await startServer({ dataDir, config: cfg, demo: Boolean(opts.demo), loadDemo });
+    await startServer({ dataDir, config: cfg });
   });
 
 async function main(): Promise<void> {

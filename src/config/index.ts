@@ -70,22 +70,43 @@ function raise(message: string): never {
 }
 
 /**
- * Loads caseflow.config.json (from --config, CASEFLOW_CONFIG, or the working directory if present),
- * then applies environment overrides: PORT, HOST, CASEFLOW_SOURCE_SYSTEM, CASEFLOW_TIME_ZONE.
+ * Which configuration file is in use: --config, else CASEFLOW_CONFIG, else ./caseflow.config.json, else
+ * <data-dir>/caseflow.config.json (where the demo writes its own); undefined when there is none.
  */
-export function loadConfig(file?: string, env: NodeJS.ProcessEnv = process.env): CaseflowConfig {
-  const candidate = file ?? env.CASEFLOW_CONFIG ?? path.resolve('caseflow.config.json');
+export function configFile(
+  file?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir?: string,
+): string | undefined {
+  const explicit = file ?? env.CASEFLOW_CONFIG;
+  if (explicit) {
+    if (!existsSync(explicit)) raise(`configuration file not found: ${explicit}`);
+    return path.resolve(explicit);
+  }
+  const candidates = [path.resolve('caseflow.config.json')];
+  if (dataDir) candidates.push(path.join(dataDir, 'caseflow.config.json'));
+  return candidates.find((c) => existsSync(c));
+}
+
+/**
+ * Loads the configuration file in use (see configFile), then applies environment overrides:
+ * PORT, HOST, CASEFLOW_SOURCE_SYSTEM, CASEFLOW_TIME_ZONE.
+ */
+export function loadConfig(
+  file?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir?: string,
+): CaseflowConfig {
+  const candidate = configFile(file, env, dataDir);
   let raw: Record<string, unknown> = {};
-  if (existsSync(candidate)) {
+  if (candidate) {
     try {
       raw = JSON.parse(readFileSync(candidate, 'utf8')) as Record<string, unknown>;
     } catch (error) {
       raise(`${candidate} is not valid JSON: ${(error as Error).message}`);
     }
-  } else if (file ?? env.CASEFLOW_CONFIG) {
-    raise(`configuration file not found: ${candidate}`);
   }
-  const config = parseConfig(raw, candidate);
+  const config = parseConfig(raw, candidate ?? 'configuration');
   if (env.PORT) config.server.port = parsePort(env.PORT);
   if (env.HOST) config.server.host = env.HOST;
   if (env.CASEFLOW_SOURCE_SYSTEM) config.sourceSystem = env.CASEFLOW_SOURCE_SYSTEM;

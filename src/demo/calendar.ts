@@ -153,13 +153,15 @@ export const OUTBOUND = new DayProfile(
 export const MESSAGING = new DayProfile(
   (h) =>
     within(h, 2, 24) *
-    (0.02 + within(h, 7, 24) * (0.15 + 0.8 * bump(h, 11, 2) + 0.7 * bump(h, 14.5, 2) + 0.5 * bump(h, 20.5, 1.5))),
+    (0.02 +
+      within(h, 7, 24) * (0.15 + 0.8 * bump(h, 11, 2) + 0.7 * bump(h, 14.5, 2) + 0.5 * bump(h, 20.5, 1.5))),
 );
 /** E-mail arrives at any time, mostly in the day. (02:00–24:00 keeps every arrival on its UTC day.) */
 export const EMAIL = new DayProfile(
   (h) =>
     within(h, 2, 24) *
-    (0.04 + within(h, 7, 23) * (0.3 + 0.7 * bump(h, 10, 2) + 0.6 * bump(h, 14.5, 2) + 0.4 * bump(h, 21, 1.5))),
+    (0.04 +
+      within(h, 7, 23) * (0.3 + 0.7 * bump(h, 10, 2) + 0.6 * bump(h, 14.5, 2) + 0.4 * bump(h, 21, 1.5))),
 );
 
 /** Relative contact volume per day of week (0 = Sunday). */

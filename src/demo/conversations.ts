@@ -6,6 +6,7 @@
  * Times are integer milliseconds until the record is serialized.
  */
 import {
+  addWorkingTime,
   DAY,
   DAY_WEIGHT,
   type DayProfile,
@@ -21,10 +22,10 @@ import {
   SATURDAY_LIVE,
   SECOND,
   WEEKDAY_LIVE,
-  addWorkingTime,
 } from './calendar.ts';
 import {
   type AgentDef,
+  asciiSlug,
   buildDirectory,
   type Directory,
   FIRST_NAMES,
@@ -32,12 +33,11 @@ import {
   type Media,
   ORG_EMAIL,
   ORG_PHONE,
-  type QueueDef,
   QUEUE_NAMES,
+  type QueueDef,
   REQUEST_TYPES,
   RESOLVING_CODES,
   type RequestType,
-  asciiSlug,
   type WrapUpDef,
 } from './directory.ts';
 import { Rng } from './prng.ts';
@@ -77,7 +77,10 @@ interface Seg {
   conference?: boolean;
 }
 
-type SessionProps = Omit<GenesysSessionRecord, 'sessionId' | 'mediaType' | 'direction' | 'segments' | 'metrics'>;
+type SessionProps = Omit<
+  GenesysSessionRecord,
+  'sessionId' | 'mediaType' | 'direction' | 'segments' | 'metrics'
+>;
 
 interface Sess {
   id: string;
@@ -200,15 +203,18 @@ const KIND_MIX_WEEKDAY = [0.5, 0.06, 0.05, 0.12, 0.14, 0.13];
 const KIND_MIX_SATURDAY = [0.46, 0, 0.04, 0.12, 0.19, 0.19];
 const KIND_MIX_SUNDAY = [0, 0, 0, 0, 0.5, 0.5];
 
-const WRAP_NOTES = [
+const RESOLVED_NOTES = [
   'Client informé, rien à signaler',
   'Facture corrigée, avoir émis',
-  'Client rappellera si besoin',
   'Procédure envoyée par e-mail',
   'Réinitialisation effectuée',
   'Colis en cours de livraison',
+];
+const UNRESOLVED_NOTES = [
+  'Client rappellera si besoin',
   'Dossier transmis au N2',
   'Client mécontent du délai',
+  'En attente de retour du service logistique',
 ];
 
 const family = (m: Kind): string =>
@@ -289,7 +295,12 @@ class Conv {
     return p;
   }
 
-  session(part: Part, direction: 'inbound' | 'outbound', props: SessionProps, media: Media = this.media): Sess {
+  session(
+    part: Part,
+    direction: 'inbound' | 'outbound',
+    props: SessionProps,
+    media: Media = this.media,
+  ): Sess {
     const s: Sess = { id: this.rng.uuid(), media, direction, props, segs: [] };
     part.sessions.push(s);
     return s;
@@ -380,7 +391,7 @@ class Simulation {
       const day = isoDay(t).replaceAll('-', '');
       const n = (this.srCounter.get(day) ?? 0) + this.rng.intBetween(1, 3);
       this.srCounter.set(day, n);
-      kase.srId = `SR-${day}-${String(50000 + n).padStart(5, '0')}`;
+      kase.srId = `SR-${day}-${String(n).padStart(5, '0')}`;
     }
     return kase;
   }
@@ -433,7 +444,12 @@ class Simulation {
       // Follow-up call on a case left open ("Rappel prévu", abandon, …).
       for (let attempt = 0; attempt < 6 && this.openCases.length > 0; attempt++) {
         const k = rng.pick(this.openCases);
-        if (!k.resolved && k.lastEnd > t - 7 * DAY && k.customer.lastCase === k && k.lastEnd < t - 30 * MINUTE) {
+        if (
+          !k.resolved &&
+          k.lastEnd > t - 7 * DAY &&
+          k.customer.lastCase === k &&
+          k.lastEnd < t - 30 * MINUTE
+        ) {
           return { customer: k.customer, kase: k, reopen: false, repeat: true };
         }
       }
@@ -446,7 +462,12 @@ class Simulation {
       return { customer: repeat, kase: this.newCase(repeat, prev.type, t), reopen: false, repeat: true };
     }
     const customer = this.newCustomer();
-    return { customer, kase: this.newCase(customer, this.requestType(kind, t), t), reopen: false, repeat: false };
+    return {
+      customer,
+      kase: this.newCase(customer, this.requestType(kind, t), t),
+      reopen: false,
+      repeat: false,
+    };
   }
 
   private attributes(kind: Kind, contact: Contact): Record<string, string> {
@@ -476,7 +497,9 @@ class Simulation {
         return this.queue(QUEUE_NAMES.callbacks);
       case 'chat':
         return this.queue(
-          type === 'Billing inquiry' || type === 'Account management' ? QUEUE_NAMES.billingChat : QUEUE_NAMES.techChat,
+          type === 'Billing inquiry' || type === 'Account management'
+            ? QUEUE_NAMES.billingChat
+            : QUEUE_NAMES.techChat,
         );
       case 'email':
         return this.queue(type === 'Technical support' ? QUEUE_NAMES.techEmail : QUEUE_NAMES.serviceEmail);
@@ -499,7 +522,12 @@ class Simulation {
     return other === undefined ? undefined : this.queue(other);
   }
 
-  private pickAgent(queue: QueueDef, type: RequestType | undefined, t: number, exclude: Set<string>): AgentDef {
+  private pickAgent(
+    queue: QueueDef,
+    type: RequestType | undefined,
+    t: number,
+    exclude: Set<string>,
+  ): AgentDef {
     const members = this.dir.queueAgents.get(queue.name) ?? [];
     let candidates = members.filter((a) => !exclude.has(a.id));
     if (candidates.length === 0) candidates = this.dir.agents.filter((a) => !exclude.has(a.id));
@@ -516,7 +544,8 @@ class Simulation {
   /** Instant an agent is offered the interaction that entered the queue at t. */
   private offerTime(media: Media, queue: QueueDef, t: number, leg: number): number {
     const h = parisHour(t);
-    const load = 0.55 + 0.9 * Math.exp(-(((h - 10.5) / 1.3) ** 2)) + 0.7 * Math.exp(-(((h - 14.5) / 1.4) ** 2));
+    const load =
+      0.55 + 0.9 * Math.exp(-(((h - 10.5) / 1.3) ** 2)) + 0.7 * Math.exp(-(((h - 14.5) / 1.4) ** 2));
     const n2 = queue.name === QUEUE_NAMES.n2 ? 2.2 : 1;
     switch (media) {
       case 'voice':
@@ -538,11 +567,12 @@ class Simulation {
     const k = leg > 0 ? 2.5 : 1;
     switch (media) {
       case 'voice':
-        return 8 * SECOND + rng.exponential(260 * SECOND * k);
+        return 8 * SECOND + rng.exponential(420 * SECOND * k);
       case 'chat':
-        return 10 * SECOND + rng.exponential(420 * SECOND * k);
+        return 10 * SECOND + rng.exponential(540 * SECOND * k);
       case 'message':
-        return rng.exponential(6 * HOUR * k);
+        // Web messaging is asynchronous: a waiting customer rarely closes the conversation.
+        return 20 * MINUTE + rng.exponential(60 * HOUR * k);
       default:
         return Number.POSITIVE_INFINITY;
     }
@@ -598,7 +628,8 @@ class Simulation {
       return { outcome: 'blindQueue' as Outcome, target: this.rightQueue(media, type) };
     }
     const k = leg === 0 ? 1 : 0.4;
-    const escalatable = type === 'Technical support' || type === 'Product complaint' || type === 'Billing inquiry';
+    const escalatable =
+      type === 'Technical support' || type === 'Product complaint' || type === 'Billing inquiry';
     const esc = { voice: 0.045, callback: 0.03, chat: 0.035, email: 0.045, message: 0.025 }[media];
     if (!n2 && escalatable && rng.chance(esc * k)) {
       return { outcome: 'blindQueue' as Outcome, target: this.queue(QUEUE_NAMES.n2) };
@@ -658,7 +689,7 @@ class Simulation {
     const w = seg('wrapup', t, t + acw, { queueId });
     if (r >= 0.05 && code !== undefined) {
       w.code = code.id;
-      if (rng.chance(0.18)) w.note = rng.pick(WRAP_NOTES);
+      if (rng.chance(0.18)) w.note = rng.pick(code.resolving ? RESOLVED_NOTES : UNRESOLVED_NOTES);
     }
     s.segs.push(w);
     return t + acw;
@@ -703,7 +734,11 @@ class Simulation {
     const answered = x.answered;
     const n2 = queue.name === QUEUE_NAMES.n2 || agent.team.name === 'Équipe Expertise N2';
     const p = c.part('agent', agent.name, agent.id);
-    const s = c.session(p, media === 'callback' ? 'outbound' : 'inbound', this.agentProps(c, contact, custSess));
+    const s = c.session(
+      p,
+      media === 'callback' ? 'outbound' : 'inbound',
+      this.agentProps(c, contact, custSess),
+    );
     if (answered !== undefined) s.answered = answered;
     exclude.add(agent.id);
     c.division(queue.division.id);
@@ -777,7 +812,11 @@ class Simulation {
         const customerLeft = media === 'email' ? false : rng.chance(media === 'voice' ? 0.65 : 0.45);
         last.disc = customerLeft ? 'peer' : 'client';
         c.custEnd = t;
-        c.custDisc = customerLeft ? (media === 'voice' || media === 'callback' ? 'endpoint' : 'client') : 'peer';
+        c.custDisc = customerLeft
+          ? media === 'voice' || media === 'callback'
+            ? 'endpoint'
+            : 'client'
+          : 'peer';
       } else {
         last.disc = 'transfer';
         c.transfers++;
@@ -800,11 +839,19 @@ class Simulation {
       case 'callback':
         return { ani: cu.phone, callbackNumbers: [cu.phone], callbackUserName: cu.name };
       case 'chat':
-        return { addressFrom: cu.email, addressTo: 'Chat web - caseflow-demo.fr', roomId: `${this.rng.uuid()}@conference.caseflow-demo.fr` };
+        return {
+          addressFrom: cu.email,
+          addressTo: 'Chat web - caseflow-demo.fr',
+          roomId: `${this.rng.uuid()}@conference.caseflow-demo.fr`,
+        };
       case 'email':
         return { addressFrom: cu.email, addressTo: ORG_EMAIL };
       case 'message':
-        return { messageType: 'webmessaging', addressFrom: cu.guestId, addressTo: this.dir.messagingDeploymentId };
+        return {
+          messageType: 'webmessaging',
+          addressFrom: cu.guestId,
+          addressTo: this.dir.messagingDeploymentId,
+        };
     }
   }
 
@@ -830,7 +877,11 @@ class Simulation {
     const finish = (end: number, disc: string) => {
       c.custEnd = end;
       c.custDisc = disc;
-      this.customerSegments(c, cs, media === 'voice' ? 'system' : media === 'callback' ? 'callback' : undefined);
+      this.customerSegments(
+        c,
+        cs,
+        media === 'voice' ? 'system' : media === 'callback' ? 'callback' : undefined,
+      );
       return c;
     };
 
@@ -993,7 +1044,11 @@ class Simulation {
       }
       leg++;
     }
-    this.customerSegments(c, cs, media === 'voice' ? 'system' : media === 'callback' ? 'callback' : undefined);
+    this.customerSegments(
+      c,
+      cs,
+      media === 'voice' ? 'system' : media === 'callback' ? 'callback' : undefined,
+    );
     return c;
   }
 
@@ -1086,7 +1141,8 @@ class Simulation {
     const c = kind === 'outbound' ? this.outbound(t0, contact) : this.inbound(kind, t0, contact);
 
     let end = t0;
-    for (const p of c.parts) for (const s of p.sessions) for (const g of s.segs) if ((g.e ?? 0) > end) end = g.e ?? 0;
+    for (const p of c.parts)
+      for (const s of p.sessions) for (const g of s.segs) if ((g.e ?? 0) > end) end = g.e ?? 0;
     const active = end > this.extractedAt;
     if (active) this.truncate(c, this.extractedAt);
 
@@ -1101,7 +1157,9 @@ class Simulation {
     cu.lastCase = kase;
     if (!kase.resolved && !active) this.openCases.push(kase);
     if (this.openCases.length > 4000) {
-      const keep = this.openCases.filter((k) => !k.resolved && k.lastEnd > t0 - 7 * DAY && k.customer.lastCase === k);
+      const keep = this.openCases.filter(
+        (k) => !k.resolved && k.lastEnd > t0 - 7 * DAY && k.customer.lastCase === k,
+      );
       this.openCases.length = 0;
       this.openCases.push(...keep);
     }
@@ -1130,7 +1188,8 @@ class Simulation {
     const rng = this.rng;
     let score = rng.weighted([1, 2, 3, 4, 5], [4, 5, 11, 32, 48]);
     let penalty = 0;
-    const waitLimit = c.media === 'email' ? 8 * HOUR : c.media === 'message' || c.media === 'callback' ? HOUR : 2 * MINUTE;
+    const waitLimit =
+      c.media === 'email' ? 8 * HOUR : c.media === 'message' || c.media === 'callback' ? HOUR : 2 * MINUTE;
     if (c.queueTime > waitLimit) penalty += 0.8;
     if (c.queueTime > waitLimit * 4) penalty += 0.8;
     penalty += 0.7 * c.transfers;
@@ -1319,7 +1378,8 @@ export function validateOptions(o: GeneratorOptions): { start: number; end: numb
   if (!Number.isInteger(o.conversations) || o.conversations < 0) {
     throw new Error(`conversations must be a non-negative integer, got ${o.conversations}`);
   }
-  if (!Number.isInteger(o.days) || o.days < 1) throw new Error(`days must be a positive integer, got ${o.days}`);
+  if (!Number.isInteger(o.days) || o.days < 1)
+    throw new Error(`days must be a positive integer, got ${o.days}`);
   if (!Number.isFinite(o.seed)) throw new Error(`seed must be a number, got ${o.seed}`);
   const end = parseIsoDay(o.end);
   return { start: end - o.days * DAY, end };
@@ -1355,6 +1415,3 @@ export function* generateItems(options: GeneratorOptions): Generator<DemoItem> {
     for (const slot of slots) yield sim.conversation(slot.kind, slot.t);
   }
 }
-
-/** The directory built for a seed (users, queues, wrap-up codes). */
-export { buildDirectory };

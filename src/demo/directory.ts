@@ -23,7 +23,11 @@ export const UNRESOLVED_WRAPUP_CODES = ['Escalade N2', 'Rappel prévu', 'Non ré
 export const RESOLVING_CODES: Readonly<Record<RequestType, readonly string[]>> = {
   'Billing inquiry': ['Résolu - Facturation', 'Information fournie', 'Geste commercial accordé'],
   'Technical support': ['Résolu - Support technique', 'Mot de passe réinitialisé', 'Information fournie'],
-  'Account management': ['Modification de compte effectuée', 'Mot de passe réinitialisé', 'Information fournie'],
+  'Account management': [
+    'Modification de compte effectuée',
+    'Mot de passe réinitialisé',
+    'Information fournie',
+  ],
   'Product complaint': ['Réclamation traitée', 'Geste commercial accordé'],
   'Order status': ['Commande localisée', 'Information fournie'],
 };
@@ -108,7 +112,11 @@ export const QUEUE_NAMES = {
 
 const QUEUES: readonly { name: string; media: Media; description: string; expertise?: boolean }[] = [
   { name: QUEUE_NAMES.n1Voice, media: 'voice', description: 'Appels entrants, support de premier niveau' },
-  { name: QUEUE_NAMES.billingVoice, media: 'voice', description: 'Appels entrants, questions de facturation' },
+  {
+    name: QUEUE_NAMES.billingVoice,
+    media: 'voice',
+    description: 'Appels entrants, questions de facturation',
+  },
   { name: QUEUE_NAMES.callbacks, media: 'callback', description: 'Demandes de rappel (site web et SVI)' },
   { name: QUEUE_NAMES.billingChat, media: 'chat', description: 'Chat web, facturation et compte client' },
   { name: QUEUE_NAMES.techChat, media: 'chat', description: 'Chat web, support technique' },
@@ -161,23 +169,20 @@ const TEAMS: readonly Omit<TeamDef, 'id' | 'division'>[] = [
   },
 ];
 
-export const FIRST_NAMES = [
-  'Camille', 'Léa', 'Manon', 'Chloé', 'Emma', 'Inès', 'Sarah', 'Julie', 'Laura', 'Pauline', 'Marie',
-  'Clara', 'Anaïs', 'Mélanie', 'Sophie', 'Nathalie', 'Isabelle', 'Céline', 'Aurélie', 'Élodie',
-  'Lucas', 'Hugo', 'Thomas', 'Nicolas', 'Julien', 'Maxime', 'Antoine', 'Alexandre', 'Quentin',
-  'Romain', 'Kévin', 'Mehdi', 'Karim', 'Yanis', 'Théo', 'Louis', 'Paul', 'Olivier', 'François',
-  'Stéphane', 'Sébastien', 'Jérôme', 'Fatima', 'Aïcha', 'Nadia', 'Sofia', 'Mathieu', 'Vincent',
-] as const;
+export const FIRST_NAMES: readonly string[] = (
+  'Camille|Léa|Manon|Chloé|Emma|Inès|Sarah|Julie|Laura|Pauline|Marie|Clara|Anaïs|Mélanie|' +
+  'Sophie|Nathalie|Isabelle|Céline|Aurélie|Élodie|Lucas|Hugo|Thomas|Nicolas|Julien|Maxime|' +
+  'Antoine|Alexandre|Quentin|Romain|Kévin|Mehdi|Karim|Yanis|Théo|Louis|Paul|Olivier|François|' +
+  'Stéphane|Sébastien|Jérôme|Fatima|Aïcha|Nadia|Sofia|Mathieu|Vincent'
+).split('|');
 
-export const LAST_NAMES = [
-  'Martin', 'Bernard', 'Thomas', 'Petit', 'Robert', 'Richard', 'Durand', 'Dubois', 'Moreau',
-  'Laurent', 'Simon', 'Michel', 'Lefebvre', 'Leroy', 'Roux', 'David', 'Bertrand', 'Morel',
-  'Fournier', 'Girard', 'Bonnet', 'Dupont', 'Lambert', 'Fontaine', 'Rousseau', 'Vincent',
-  'Muller', 'Lefèvre', 'Faure', 'André', 'Mercier', 'Blanc', 'Guérin', 'Boyer', 'Garnier',
-  'Chevalier', 'François', 'Legrand', 'Gauthier', 'Garcia', 'Perrin', 'Robin', 'Clément',
-  'Morin', 'Nicolas', 'Henry', 'Roussel', 'Mathieu', 'Gautier', 'Masson', 'Benali', 'Haddad',
-  'Nguyen', 'Da Silva', 'Lopez', 'Diallo', 'Traoré', 'Meyer', 'Schmitt', 'Colin',
-] as const;
+export const LAST_NAMES: readonly string[] = (
+  'Martin|Bernard|Thomas|Petit|Robert|Richard|Durand|Dubois|Moreau|Laurent|Simon|Michel|' +
+  'Lefebvre|Leroy|Roux|David|Bertrand|Morel|Fournier|Girard|Bonnet|Dupont|Lambert|Fontaine|' +
+  'Rousseau|Vincent|Muller|Lefèvre|Faure|André|Mercier|Blanc|Guérin|Boyer|Garnier|Chevalier|' +
+  'François|Legrand|Gauthier|Garcia|Perrin|Robin|Clément|Morin|Nicolas|Henry|Roussel|Mathieu|' +
+  'Gautier|Masson|Benali|Haddad|Nguyen|Da Silva|Lopez|Diallo|Traoré|Meyer|Schmitt|Colin'
+).split('|');
 
 /** Lower-case ASCII form of a name for e-mail addresses. */
 export function asciiSlug(s: string): string {
@@ -226,7 +231,8 @@ export function buildDirectory(seed: number): Directory {
       }
     }
   };
-  const email = (first: string, last: string): string => `${asciiSlug(first)}.${asciiSlug(last)}@${ORG_DOMAIN}`;
+  const email = (first: string, last: string): string =>
+    `${asciiSlug(first)}.${asciiSlug(last)}@${ORG_DOMAIN}`;
 
   const agents: AgentDef[] = [];
   for (const team of teams) {
@@ -234,15 +240,18 @@ export function buildDirectory(seed: number): Directory {
       const { first, last } = newPerson();
       const media = new Set<Media>(team.media);
       // A few voice agents of N1 do not take callbacks; some digital agents do not take chat.
-      if (team.media.includes('callback') && team.media.length > 1 && rng.chance(0.2)) media.delete('callback');
+      if (team.media.includes('callback') && team.media.length > 1 && rng.chance(0.2))
+        media.delete('callback');
       if (team.name === 'Équipe Digital' && rng.chance(0.2)) media.delete('chat');
       const skills = new Map<RequestType, number>();
       for (const type of team.types) {
         if (team.types.length > 3 && rng.chance(0.2)) continue;
         skills.set(type, rng.intBetween(2, 5));
       }
-      if (team.name === 'Équipe N1 Voix' && rng.chance(0.3)) skills.set('Billing inquiry', rng.intBetween(1, 3));
-      if (team.name === 'Équipe Facturation' && rng.chance(0.4)) skills.set('Order status', rng.intBetween(1, 3));
+      if (team.name === 'Équipe N1 Voix' && rng.chance(0.3))
+        skills.set('Billing inquiry', rng.intBetween(1, 3));
+      if (team.name === 'Équipe Facturation' && rng.chance(0.4))
+        skills.set('Order status', rng.intBetween(1, 3));
       if (skills.size === 0) skills.set(rng.pick(team.types), 3);
       agents.push({
         id: rng.uuid(),
@@ -325,10 +334,20 @@ function listShape<T>(entities: T[]): {
   total: number;
   pageCount: number;
 } {
-  return { entities, pageSize: Math.max(25, entities.length), pageNumber: 1, total: entities.length, pageCount: 1 };
+  return {
+    entities,
+    pageSize: Math.max(25, entities.length),
+    pageNumber: 1,
+    total: entities.length,
+    pageCount: 1,
+  };
 }
 
-const divisionRef = (d: Ref) => ({ id: d.id, name: d.name, selfUri: `/api/v2/authorization/divisions/${d.id}` });
+const divisionRef = (d: Ref) => ({
+  id: d.id,
+  name: d.name,
+  selfUri: `/api/v2/authorization/divisions/${d.id}`,
+});
 
 /** GET /api/v2/users (expand=team,skills) as one page. */
 export function usersFile(dir: Directory): object {

@@ -165,3 +165,4 @@ export async function generateDemo(
   await writeFile(files.surveys, surveys.map((s) => `${JSON.stringify(s)}\n`).join(''));
   return files;
 }
+export { DEMO_CONFIG } from './config.ts';

@@ -125,7 +125,7 @@ export class Rng {
   /** Log-normal deviate clamped to [lo, hi]. */
   logNormalIn(median: number, sigma: number, lo: number, hi: number): number {
     const v = this.logNormal(median, sigma);
-    return v < lo ? lo : v > hi ? hi : v;
+    return Math.max(lo, Math.min(hi, v));
   }
 
   /** Exponential deviate with the given mean. */

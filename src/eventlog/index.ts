@@ -10,5 +10,5 @@ export {
   type ServiceRequestCase,
   type Survey,
 } from './grouping.ts';
-export type { ConversationFacts, DerivedEvent } from './types.ts';
 export { computeKpis, type KpiFigures, type Kpis } from './kpis.ts';
+export type { ConversationFacts, DerivedEvent } from './types.ts';

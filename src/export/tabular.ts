@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIVITIES, type Lang } from '../eventlog/index.ts';
-import { iso, numberText, type Store, toUtcTimestamp } from '../store/index.ts';
 import type { EventLogFilter } from '../store/index.ts';
+import { iso, numberText, type Store, toUtcTimestamp } from '../store/index.ts';
 
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 

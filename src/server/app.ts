@@ -21,6 +21,7 @@ export interface AppOptions {
 }
 
 export { VERSION } from './version.ts';
+
 import { VERSION } from './version.ts';
 
 /** The Fastify application: REST API under /api/v1, OpenAPI at /api/openapi.json, docs UI at /api/docs. */
@@ -33,7 +34,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const details = error.validation
         .map((v) => `${v.instancePath.replace(/^\//, '') || 'request'}: ${v.message}`)
         .join('; ');
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${error.validationContext}: ${details}` });
+      return reply
+        .code(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: `${error.validationContext}: ${details}` });
     }
     if (error instanceof RangeError) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });

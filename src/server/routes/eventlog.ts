@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { computeKpis } from '../../eventlog/index.ts';
 import type { Store } from '../../store/index.ts';
-import { VERSION } from '../version.ts';
 import { errorSchema, eventLogRowSchema, isoDateOrDateTime, kpisSchema } from '../schemas.ts';
+import { VERSION } from '../version.ts';
 
 export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
   app.get(

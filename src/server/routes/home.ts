@@ -38,8 +38,7 @@ const LABELS = {
   },
 } as const;
 
-const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Placeholder home page: what is loaded, in French or English (?lang=, else Accept-Language). */
 export const homeRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
@@ -47,7 +46,8 @@ export const homeRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, {
     '/',
     { schema: { hide: true, querystring: z.object({ lang: z.enum(['en', 'fr']).optional() }) } },
     async (request, reply) => {
-      const lang = request.query.lang ?? (/^fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en');
+      const lang =
+        request.query.lang ?? (/^fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en');
       const t = LABELS[lang];
       const kpis = await computeKpis(store);
       const span = await store.db.one<{ first: string | null; last: string | null; sources: string | null }>(`
@@ -66,17 +66,17 @@ export const homeRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, {
       ];
       const html = `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(t.title)}</title>
+<title>${escapeHtml(t.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1f2933}
 table{border-collapse:collapse}th,td{text-align:left;padding:.35rem 1rem .35rem 0;border-bottom:1px solid #e4e7eb}
 th{font-weight:500;color:#52606d}code{background:#f5f7fa;padding:.1rem .3rem}nav a{margin-right:1rem}</style></head>
 <body><nav><a href="?lang=en" hreflang="en">English</a><a href="?lang=fr" hreflang="fr">Français</a></nav>
-<h1>${escape(t.title)}</h1>
-<h2>${escape(t.loaded)}</h2>
-${kpis.events === 0 ? `<p id="empty">${escape(t.empty)}</p>` : ''}
-<table id="loaded">${rows.map(([k, v]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>
-<h2>${escape(t.api)}</h2><p>${escape(t.note)}</p>
-<ul><li><a href="/api/docs">${escape(t.docs)}</a></li><li><a href="/api/v1/health"><code>/api/v1/health</code></a></li>
+<h1>${escapeHtml(t.title)}</h1>
+<h2>${escapeHtml(t.loaded)}</h2>
+${kpis.events === 0 ? `<p id="empty">${escapeHtml(t.empty)}</p>` : ''}
+<table id="loaded">${rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<h2>${escapeHtml(t.api)}</h2><p>${escapeHtml(t.note)}</p>
+<ul><li><a href="/api/docs">${escapeHtml(t.docs)}</a></li><li><a href="/api/v1/health"><code>/api/v1/health</code></a></li>
 <li><a href="/api/v1/kpis"><code>/api/v1/kpis</code></a></li><li><a href="/api/v1/eventlog?pageSize=20"><code>/api/v1/eventlog</code></a></li>
 <li><a href="/api/openapi.json"><code>/api/openapi.json</code></a></li></ul>
 </body></html>`;
