@@ -2,7 +2,7 @@
  * Benchmark: import throughput for generated conversations, export throughput per format, API latency,
  * peak RSS. Prints JSON. Usage: npm run bench [-- --conversations 100000]
  */
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/index.ts';
@@ -60,7 +60,7 @@ for (const format of ['csv', 'parquet', 'xes', 'ocel'] as const) {
   t = process.hrtime.bigint();
   const { events } = await exportEventLog(store, { format, out, lang: 'en' });
   const s = seconds(t);
-  const size = format === 'parquet' ? 0 : statSync(out).size;
+  const size = format === 'parquet' ? directorySize(out) : statSync(out).size;
   exports[format] = {
     seconds: round(s),
     eventsPerSecond: Math.round(events / s),
@@ -109,6 +109,11 @@ const report = {
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
 
+function directorySize(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((n, e) => n + statSync(path.join(e.parentPath, e.name)).size, 0);
+}
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
