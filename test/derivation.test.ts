@@ -16,6 +16,7 @@ import { activityOrder } from '../src/eventlog/activities.ts';
 import type { EventLogRow } from '../src/eventlog/attributes.ts';
 import { importGenesys } from '../src/sources/genesys/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { type Ev, ev, iso } from './support.ts';
 
 const FIX = fileURLToPath(new URL('./fixtures/genesys/', import.meta.url));
 const NOW = new Date('2024-04-02T06:00:00.000Z');
@@ -126,23 +127,11 @@ async function load(
   return { store, dir, result, rows };
 }
 
-const iso = (value: string): string => new Date(value).toISOString();
 /** `at('2024-03-04')('09:02:16.400')` → '2024-03-04T09:02:16.400Z' */
 const at =
   (day: string) =>
   (hms: string): string =>
     `${day}T${hms.includes('.') ? hms : `${hms}.000`}Z`;
-
-/** [ActivityName, EventTime, EventEndTime, AgentName, QueueName, WrapUpCode] */
-type Ev = [string, string, string, string | null, string | null, string | null];
-const ev = (r: EventLogRow): Ev => [
-  r.ActivityName,
-  iso(r.EventTime),
-  iso(r.EventEndTime),
-  r.AgentName,
-  r.QueueName,
-  r.WrapUpCode,
-];
 
 function caseRows(rows: EventLogRow[], serviceRequest: string): EventLogRow[] {
   return rows.filter((r) => r.ServiceRequest === serviceRequest);

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/index.ts';
-import type { EventLogRow } from '../src/eventlog/attributes.ts';
 import { importGenesys, KNOWN_PURPOSES, KNOWN_SEGMENT_TYPES } from '../src/sources/genesys/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { type Ev, ev, iso } from './support.ts';
 
 const FIX = fileURLToPath(new URL('./fixtures/genesys/', import.meta.url));
 const NOW = new Date('2024-04-02T06:00:00.000Z');
@@ -107,16 +107,6 @@ function readQuarantine(dir: string): QuarantineEntry[] {
     );
 }
 
-const iso = (value: string): string => new Date(value).toISOString();
-type Ev = [string, string, string, string | null, string | null, string | null];
-const ev = (r: EventLogRow): Ev => [
-  r.ActivityName,
-  iso(r.EventTime),
-  iso(r.EventEndTime),
-  r.AgentName,
-  r.QueueName,
-  r.WrapUpCode,
-];
 const T = (hms: string): string => `2024-03-04T${hms}.000Z`;
 
 // ---------------------------------------------------------------------------------------------

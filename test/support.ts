@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/index.ts';
+import type { EventLogRow } from '../src/eventlog/index.ts';
 import { importGenesys } from '../src/sources/genesys/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 
@@ -34,3 +35,16 @@ export async function scenarioStore(configInput: unknown = {}): Promise<Store> {
   });
   return store;
 }
+
+export const iso = (value: string): string => new Date(value).toISOString();
+
+/** An event reduced to what scenario tests compare: [ActivityName, EventTime, EventEndTime, AgentName, QueueName, WrapUpCode]. */
+export type Ev = [string, string, string, string | null, string | null, string | null];
+export const ev = (r: EventLogRow): Ev => [
+  r.ActivityName,
+  iso(r.EventTime),
+  iso(r.EventEndTime),
+  r.AgentName,
+  r.QueueName,
+  r.WrapUpCode,
+];
