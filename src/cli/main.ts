@@ -6,13 +6,8 @@ import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { startServer } from '../server/index.ts';
-import {
-  derivationFingerprint,
-  type ImportSummary,
-  importGenesys,
-  rebuild,
-} from '../sources/genesys/index.ts';
-import { InputError } from '../sources/records.ts';
+import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
+import { InputError, locate } from '../sources/records.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
@@ -39,9 +34,12 @@ const print = (json: boolean, value: unknown, text: () => string): void => {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 };
 
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(work: (store: Store) => Promise<T>, checkDerivation = true): Promise<T> {
   const store = await openStore(resolveDataDir(globals().dataDir));
   try {
+    for (const notice of await store.prepare(config(), { checkDerivation })) {
+      process.stderr.write(`caseflow: ${notice}\n`);
+    }
     return await work(store);
   } finally {
     store.close();
@@ -69,7 +67,6 @@ importCmd
   .action(async (paths: string[], opts) => {
     const cfg = config();
     const summary = await withStore(async (store) => {
-      await warnIfStale(store, cfg);
       const progress = new Progress('Importing', !opts.json, ' bytes');
       try {
         return await importGenesys(store, paths, {
@@ -95,7 +92,7 @@ importCmd
 
 function importText(s: ImportSummary): string {
   const lines = [
-    `Imported ${s.files} file(s): ${s.conversations} conversations (${s.olderVersions} older versions skipped), ${s.rejected} rejected.`,
+    `Imported ${s.files} file(s): ${s.conversations} conversations (${s.unchanged} unchanged, ${s.olderVersions} older versions skipped), ${s.rejected} rejected.`,
     `Event log now holds ${s.events} events in ${s.cases} service requests.`,
   ];
   if (s.surveys) lines.push(`Surveys: ${s.surveys}.`);
@@ -103,17 +100,13 @@ function importText(s: ImportSummary): string {
     lines.push(`Warnings: ${s.warnings} record(s) with parts ignored by derivation:`);
     for (const [w, n] of Object.entries(s.warningDetails)) lines.push(`  ${w}: ${n}`);
   }
+  for (const r of s.firstRejections) {
+    lines.push(`  rejected ${locate(r)}${r.conversationId ? ` (${r.conversationId})` : ''}: ${r.reason}`);
+  }
+  if (s.rejected > s.firstRejections.length)
+    lines.push(`  … and ${s.rejected - s.firstRejections.length} more`);
   if (s.quarantineFile) lines.push(`Rejected records and reasons: ${s.quarantineFile}`);
   return lines.join('\n');
-}
-
-async function warnIfStale(store: Store, cfg: ReturnType<typeof config>): Promise<void> {
-  const stored = await store.getMeta('derivation');
-  if (stored && stored !== derivationFingerprint(cfg)) {
-    process.stderr.write(
-      'warning: the event-log configuration changed since the data was derived; run `caseflow rebuild` to re-derive stored records.\n',
-    );
-  }
 }
 
 program
@@ -309,7 +302,7 @@ program
       } finally {
         progress.stop();
       }
-    });
+    }, false);
     print(Boolean(opts.json), summary, () =>
       [
         `Rebuilt ${summary.conversations} conversations: ${summary.events} events in ${summary.cases} service requests.`,
@@ -322,19 +315,36 @@ program
   .command('serve')
   .description('serve the API and dashboard (PORT, HOST env; default http://127.0.0.1:4100)')
   .option('--demo', 'load the demo data set first when the data directory holds no data')
-  .option('--port <port>', 'port (env PORT)')
+  .option('--port <port>', 'port (env PORT)', (value: string) => {
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new InvalidArgumentError('--port must be a whole number from 1 to 65535');
+    }
+    return port;
+  })
   .option('--host <host>', 'interface (env HOST)')
-  .action(async (opts: { demo?: boolean; port?: string; host?: string }) => {
+  .action(async (opts: { demo?: boolean; port?: number; host?: string }) => {
     const dataDir = resolveDataDir(globals().dataDir);
-    if (opts.demo && !existsSync(path.join(dataDir, 'caseflow.duckdb'))) {
+    if (opts.demo && (await holdsNoData(dataDir))) {
       process.stderr.write(`No data in ${dataDir}: generating and importing the demo data set…\n`);
       await loadDemo(dataDir, DEMO_DEFAULTS, true);
     }
     const cfg = config();
-    if (opts.port) cfg.server.port = positiveInt('--port')(opts.port);
+    if (opts.port) cfg.server.port = opts.port;
     if (opts.host) cfg.server.host = opts.host;
     await startServer({ dataDir, config: cfg });
   });
+
+/** True when the data directory has no conversation yet (no database, or an empty one). */
+async function holdsNoData(dataDir: string): Promise<boolean> {
+  if (!existsSync(path.join(dataDir, 'caseflow.duckdb'))) return true;
+  const store = await openStore(dataDir);
+  try {
+    return (await store.counts()).conversations === 0;
+  } finally {
+    store.close();
+  }
+}
 
 async function main(): Promise<void> {
   try {

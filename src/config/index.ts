@@ -131,3 +131,8 @@ export function defaultConfig(): CaseflowConfig {
 export function resolveDataDir(option?: string, env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(option ?? env.CASEFLOW_DATA_DIR ?? '.caseflow');
 }
+
+/** The settings stored data is derived with; when they change, `caseflow rebuild` re-derives it. */
+export function derivationFingerprint(config: CaseflowConfig): string {
+  return JSON.stringify(config.eventlog);
+}

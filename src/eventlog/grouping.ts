@@ -45,8 +45,23 @@ const DAY_MS = 86_400_000;
 interface OpenCase {
   record: ServiceRequestCase;
   facts: ConversationFacts[];
+  /** Resolution time while the case is resolved (as far as `advance` has gone), else null. */
   resolvedAt: number | null;
   lastActivity: number;
+  /** Wrap-up outcomes not yet applied, as they may lie after the next conversation's start. */
+  outcomes: { time: number; resolving: boolean }[];
+}
+
+/**
+ * Applies the case's wrap-up outcomes up to `time`, in time order: the latest wrap-up decides whether
+ * the case is resolved (a resolving code) or open (any other code).
+ */
+function advance(c: OpenCase, time: number): void {
+  c.outcomes.sort((a, b) => a.time - b.time);
+  while (c.outcomes.length && (c.outcomes[0]?.time ?? Number.POSITIVE_INFINITY) <= time) {
+    const outcome = c.outcomes.shift();
+    if (outcome) c.resolvedAt = outcome.resolving ? outcome.time : null;
+  }
 }
 
 /**
@@ -64,89 +79,50 @@ export function groupConversations(
     (a, b) => a.start - b.start || (a.conversationId < b.conversationId ? -1 : 1),
   );
   const windowMs = config.reopenWindowDays * DAY_MS;
-  const byId = new Map<string, OpenCase>();
+  const open: OpenCase[] = [];
+  const byExplicitId = new Map<string, OpenCase>();
   const latestByCustomer = new Map<string, OpenCase>();
-  const caseOf = new Map<string, string>();
   const reopens: Grouping['reopens'] = [];
-  const newIds = new Map<string, string>();
-  const usedIds = new Set<string>([...knownIds.values(), ...facts.flatMap((f) => f.explicitCaseId ?? [])]);
-  const daySequence = new Map<string, number>();
-  for (const id of usedIds) {
-    const m = /^SR-(\d{8})-(\d{5})$/.exec(id);
-    if (m?.[1] && m[2]) daySequence.set(m[1], Math.max(daySequence.get(m[1]) ?? 0, Number(m[2])));
-  }
   const resolving = resolvingPredicate(config, directory);
-  const typeOf = (f: ConversationFacts) => requestType(f, config, directory);
-
-  const newCaseId = (f: ConversationFacts): string => {
-    const known = knownIds.get(f.conversationId);
-    if (known) return known;
-    const day = new Date(f.start).toISOString().slice(0, 10).replaceAll('-', '');
-    let n = daySequence.get(day) ?? 0;
-    let id: string;
-    do {
-      n += 1;
-      id = `SR-${day}-${String(n).padStart(5, '0')}`;
-    } while (usedIds.has(id));
-    daySequence.set(day, n);
-    usedIds.add(id);
-    newIds.set(f.conversationId, id);
-    return id;
-  };
 
   for (const f of facts) {
-    const type = typeOf(f);
+    const type = requestType(f, config, directory);
     const customer = f.customerKey === null ? null : `${f.customerKey}\u0000${type ?? ''}`;
     let target: OpenCase | undefined;
     if (f.explicitCaseId) {
-      target = byId.get(f.explicitCaseId);
+      target = byExplicitId.get(f.explicitCaseId);
     } else if (customer) {
       const candidate = latestByCustomer.get(customer);
       if (candidate) {
+        advance(candidate, f.start);
         const since =
-          candidate.resolvedAt !== null && candidate.resolvedAt <= f.start
-            ? f.start - candidate.resolvedAt
-            : f.start - candidate.lastActivity;
+          candidate.resolvedAt !== null ? f.start - candidate.resolvedAt : f.start - candidate.lastActivity;
         if (since <= windowMs) target = candidate;
       }
     }
-    if (target) {
-      if (target.resolvedAt !== null && target.resolvedAt <= f.start) {
-        reopens.push({ conversationId: f.conversationId, time: f.start });
-        target.record.reopened = true;
-      }
-    } else {
-      const id = f.explicitCaseId ?? newCaseId(f);
-      target = {
-        record: {
-          id,
-          firstConversationId: f.conversationId,
-          conversations: [],
-          requestType: null,
-          mediaType: f.mediaType,
-          firstContact: f.start,
-          resolvedAt: null,
-          slaTarget: config.defaultSlaTarget,
-          serviceResolutionTime: null,
-          slaCompliant: null,
-          reopened: false,
-          firstContactResolution: false,
-          csat: null,
-        },
-        facts: [],
-        resolvedAt: null,
-        lastActivity: f.start,
-      };
-      byId.set(id, target);
+    if (!target) {
+      target = newCase(f, config);
+      open.push(target);
+      if (f.explicitCaseId) byExplicitId.set(f.explicitCaseId, target);
     }
+    advance(target, f.start);
+    if (target.resolvedAt !== null) {
+      reopens.push({ conversationId: f.conversationId, time: f.start });
+      target.record.reopened = true;
+      target.resolvedAt = null;
+    }
+    if (f.wrapUpTime !== null) target.outcomes.push({ time: f.wrapUpTime, resolving: resolving(f) });
     target.facts.push(f);
     target.record.conversations.push(f.conversationId);
     target.record.requestType ??= type;
-    target.resolvedAt = resolving(f) ? f.wrapUpTime : null;
     target.lastActivity = Math.max(target.lastActivity, f.end ?? f.start);
-    caseOf.set(f.conversationId, target.record.id);
     if (customer) latestByCustomer.set(customer, target);
   }
+
+  for (const c of open) advance(c, Number.POSITIVE_INFINITY);
+  const newIds = assignCaseIds(open, knownIds);
+  const caseOf = new Map<string, string>();
+  for (const c of open) for (const id of c.record.conversations) caseOf.set(id, c.record.id);
 
   const scoresByConversation = new Map<string, Survey[]>();
   for (const s of surveys) {
@@ -155,7 +131,7 @@ export function groupConversations(
     scoresByConversation.set(s.conversationId, list);
   }
 
-  const cases = [...byId.values()].map(({ record, facts: convs, resolvedAt }) => {
+  const cases = open.map(({ record, facts: convs, resolvedAt }) => {
     record.slaTarget =
       (record.requestType !== null ? config.slaTargets[record.requestType] : undefined) ??
       config.defaultSlaTarget;
@@ -174,6 +150,70 @@ export function groupConversations(
     return record;
   });
   return { cases, caseOf, reopens, newIds };
+}
+
+function newCase(f: ConversationFacts, config: EventLogConfig): OpenCase {
+  return {
+    record: {
+      id: f.explicitCaseId ?? '',
+      firstConversationId: f.conversationId,
+      conversations: [],
+      requestType: null,
+      mediaType: f.mediaType,
+      firstContact: f.start,
+      resolvedAt: null,
+      slaTarget: config.defaultSlaTarget,
+      serviceResolutionTime: null,
+      slaCompliant: null,
+      reopened: false,
+      firstContactResolution: false,
+      csat: null,
+    },
+    facts: [],
+    resolvedAt: null,
+    lastActivity: f.start,
+    outcomes: [],
+  };
+}
+
+/**
+ * Gives each case its id: the explicit attribute's value; else the oldest id a previous run gave to one of
+ * its conversations (so importing more data never renames a case); else a new `SR-YYYYMMDD-NNNNN`,
+ * numbered per day of first contact after the highest number in use. Returns the ids to remember.
+ */
+function assignCaseIds(cases: OpenCase[], knownIds: ReadonlyMap<string, string>): Map<string, string> {
+  const used = new Set<string>(cases.flatMap((c) => (c.record.id ? [c.record.id] : [])));
+  for (const id of knownIds.values()) used.add(id);
+  const daySequence = new Map<string, number>();
+  for (const id of used) {
+    const m = /^SR-(\d{8})-(\d{5})$/.exec(id);
+    if (m?.[1] && m[2]) daySequence.set(m[1], Math.max(daySequence.get(m[1]) ?? 0, Number(m[2])));
+  }
+  const claimed = new Set<string>(cases.flatMap((c) => (c.record.id ? [c.record.id] : [])));
+  const remember = new Map<string, string>();
+  for (const c of cases) {
+    if (c.record.id) continue;
+    const known = c.record.conversations
+      .flatMap((id) => knownIds.get(id) ?? [])
+      .filter((id) => !claimed.has(id))
+      .sort()[0];
+    if (known) {
+      c.record.id = known;
+    } else {
+      const day = new Date(c.record.firstContact).toISOString().slice(0, 10).replaceAll('-', '');
+      let n = daySequence.get(day) ?? 0;
+      do {
+        n += 1;
+        c.record.id = `SR-${day}-${String(n).padStart(5, '0')}`;
+      } while (used.has(c.record.id));
+      daySequence.set(day, n);
+      used.add(c.record.id);
+    }
+    claimed.add(c.record.id);
+    if (knownIds.get(c.record.firstConversationId) !== c.record.id)
+      remember.set(c.record.firstConversationId, c.record.id);
+  }
+  return remember;
 }
 
 /** Request type: participant attribute, else wrap-up code mapping, else queue mapping (names or ids). */

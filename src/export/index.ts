@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventLogRow, Lang } from '../eventlog/index.ts';
 import type { EventLogFilter, Store } from '../store/index.ts';
 import { writeOcel } from './ocel.ts';
-import { writeEventLogCsv, writeEventLogParquet } from './tabular.ts';
+import { makeDirectory, writeEventLogCsv, writeEventLogParquet } from './tabular.ts';
 import { writeXes } from './xes.ts';
 
 export const EXPORT_FORMATS = ['csv', 'xes', 'ocel', 'parquet'] as const;
@@ -29,7 +28,7 @@ export async function exportEventLog(store: Store, request: ExportRequest): Prom
       return { events: await writeEventLogParquet(store, request.out, options) };
     case 'xes':
     case 'ocel': {
-      await mkdir(path.dirname(path.resolve(request.out)), { recursive: true });
+      makeDirectory(path.dirname(path.resolve(request.out)));
       const rows = counted(store.streamEventLog(filter), total, request.onProgress);
       const write = request.format === 'xes' ? writeXes : writeOcel;
       const result = await write(rows, request.out, { lang: request.lang });

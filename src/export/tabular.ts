@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIVITIES, type Lang } from '../eventlog/index.ts';
 import type { EventLogFilter } from '../store/index.ts';
@@ -31,7 +31,7 @@ export async function writeEventLogCsv(
   out: string,
   options: { lang: Lang } & EventLogFilter,
 ): Promise<number> {
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  makeDirectory(path.dirname(path.resolve(out)));
   const sql = `
     SELECT ServiceRequest, ConversationId, ${activitySql(options.lang)} AS ActivityName,
       ${iso('EventTime')} AS EventTime, ${iso('EventEndTime')} AS EventEndTime, ${numberText('Duration')} AS Duration,
@@ -53,7 +53,7 @@ export async function writeEventLogParquet(
   outDir: string,
   options: { lang: Lang } & EventLogFilter,
 ): Promise<number> {
-  mkdirSync(outDir, { recursive: true });
+  clearPartitions(outDir);
   const sql = `
     SELECT ServiceRequest, ConversationId, ${activitySql(options.lang)} AS ActivityName,
       timezone('UTC', EventTime) AS EventTime, timezone('UTC', EventEndTime) AS EventEndTime, Duration,
@@ -62,6 +62,33 @@ export async function writeEventLogParquet(
       IsSlaCompliant, IsReopened, IsFirstContactResolution, strftime(EventTime, '%Y-%m') AS month
     FROM events ${whereSql(options)} ${ORDER}`;
   return copy(store, sql, outDir, 'FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE true');
+}
+
+/** Creates a directory for --out; a clear error when a file stands in the way. */
+export function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new RangeError(`--out: ${dir} is not a directory`);
+    throw error;
+  }
+}
+
+/** A re-export replaces the month partitions of a previous one; anything else in the directory is refused. */
+function clearPartitions(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new RangeError(`--out: ${dir} is not a directory`);
+  makeDirectory(dir);
+  const entries = readdirSync(dir);
+  const foreign = entries.filter((e) => !e.startsWith('month=') && !e.startsWith('.'));
+  if (foreign.length) {
+    throw new RangeError(
+      `--out: ${dir} holds other files (${foreign.slice(0, 3).join(', ')}); use an empty directory`,
+    );
+  }
+  for (const e of entries.filter((e) => e.startsWith('month=')))
+    rmSync(path.join(dir, e), { recursive: true });
 }
 
 async function copy(store: Store, sql: string, out: string, options: string): Promise<number> {

@@ -14,6 +14,7 @@ export interface ServeOptions {
 export async function startServer(options: ServeOptions): Promise<void> {
   const { dataDir, config } = options;
   const store = await openStore(dataDir);
+  for (const notice of await store.prepare(config)) process.stderr.write(`caseflow: ${notice}\n`);
   const production = process.env.NODE_ENV === 'production';
   const app = await buildApp({
     store,

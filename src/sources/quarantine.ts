@@ -18,6 +18,8 @@ export interface Rejection {
 export class Quarantine {
   readonly file: string;
   count = 0;
+  /** The first rejections, kept for the import summary. */
+  readonly first: Rejection[] = [];
 
   constructor(dataDir: string, source: string, now: Date) {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
@@ -27,6 +29,7 @@ export class Quarantine {
   reject(rejection: Rejection): void {
     if (this.count === 0) mkdirSync(path.dirname(this.file), { recursive: true });
     this.count += 1;
+    if (this.first.length < 5) this.first.push({ ...rejection, record: undefined });
     appendFileSync(this.file, `${JSON.stringify(rejection)}\n`);
   }
 }

@@ -59,8 +59,9 @@ export async function* readRecords(
   let lineNo = 0;
   let mode: 'undecided' | 'ndjson' | 'document' = 'undecided';
   const buffered: string[] = [];
-  for await (const line of lines) {
+  for await (const raw of lines) {
     lineNo += 1;
+    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (mode === 'document') {
       buffered.push(line);
       continue;
@@ -92,26 +93,47 @@ export async function* readRecords(
     for (const item of expand(whole.value, listKey)) yield { file, ...item };
     return;
   }
-  // Neither one JSON document nor NDJSON from its first line: report each line on its own.
-  let anyParsed = false;
-  const perLine: SourceRecord[] = [];
-  buffered.forEach((l, i) => {
-    if (l.trim() === '') return;
-    const p = parse(l);
-    if (p.ok) {
-      anyParsed = true;
-      for (const item of expand(p.value, listKey)) perLine.push({ file, line: i + 1, ...item });
-    } else perLine.push({ file, line: i + 1, error: `not valid JSON: ${p.error}`, text: l.slice(0, 10_000) });
-  });
-  if (anyParsed) yield* perLine;
-  else yield { file, error: `not valid JSON: ${whole.error}` };
+  // Not one JSON document. NDJSON whose first line is broken still has lines that are whole objects:
+  // then each line is read on its own; otherwise the document is one rejection, placed by line and column.
+  const perLine = buffered.map((l) => (l.trim() === '' ? null : parse(l)));
+  if (perLine.some((p) => p?.ok && isObject(p.value))) {
+    for (const [i, p] of perLine.entries()) {
+      if (p === null) continue;
+      if (p.ok) for (const item of expand(p.value, listKey)) yield { file, line: i + 1, ...item };
+      else
+        yield { file, line: i + 1, error: `not valid JSON: ${p.error}`, text: buffered[i]?.slice(0, 10_000) };
+    }
+    return;
+  }
+  const at = positionOf(text, whole.error);
+  yield {
+    file,
+    ...(at ? { line: at.line } : {}),
+    error: `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${whole.error}`,
+  };
 }
+
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Line and column of a JSON.parse error, from the "position N" its message gives. */
+function positionOf(text: string, message: string): { line: number; column: number } | null {
+  const m = /position (\d+)/.exec(message);
+  if (!m?.[1]) return null;
+  const before = text.slice(0, Number(m[1]));
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+/** Keys of an API page that holds no list this time (an empty query response, a job's last page). */
+const PAGE_KEYS = ['cursor', 'totalHits', 'dataAvailabilityDate'];
 
 function expand(value: unknown, listKey: string): { index?: number; value: unknown }[] {
   if (Array.isArray(value)) return value.map((v, index) => ({ index, value: v }));
-  if (value && typeof value === 'object' && Array.isArray((value as Record<string, unknown>)[listKey])) {
-    const list = (value as Record<string, unknown[]>)[listKey] ?? [];
-    return list.map((v, index) => ({ index, value: v }));
+  if (value && typeof value === 'object') {
+    const page = value as Record<string, unknown>;
+    const list = page[listKey];
+    if (Array.isArray(list)) return list.map((v, index) => ({ index, value: v }));
+    if (list === undefined && PAGE_KEYS.some((k) => k in page) && !('conversationId' in page)) return [];
   }
   return [{ value }];
 }

@@ -1,4 +1,4 @@
-import type { CaseflowConfig } from '../config/index.ts';
+import { type CaseflowConfig, derivationFingerprint } from '../config/index.ts';
 import {
   activityOrder,
   type ConversationFacts,
@@ -12,9 +12,18 @@ import { AnalyticsDb, appendRow, type Cell, iso } from './duckdb.ts';
 
 export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes';
 
+/** What decides whether an incoming record replaces the stored one (see docs/derivation.md). */
+export interface StoredVersion {
+  complete: boolean;
+  versionTime: number;
+  /** SHA-1 of the record's JSON text: an identical record is not written again. */
+  hash: string;
+}
+
 /** One conversation as stored: its raw record, derived facts and events. */
 export interface StoredConversation {
   record: string;
+  hash: string;
   sourceSystem: string;
   sourceFile: string;
   complete: boolean;
@@ -66,11 +75,13 @@ export class Store {
   }
 
   /** Stored version of each conversation: complete (has ended) and the latest time it mentions. */
-  async versions(): Promise<Map<string, { complete: boolean; versionTime: number }>> {
-    const rows = await this.db.all<{ id: string; complete: boolean; t: string }>(
-      `SELECT conversation_id AS id, complete, ${iso('version_time')} AS t FROM raw_conversations`,
+  async versions(): Promise<Map<string, StoredVersion>> {
+    const rows = await this.db.all<{ id: string; complete: boolean; t: string; hash: string }>(
+      `SELECT conversation_id AS id, complete, ${iso('version_time')} AS t, record_hash AS hash FROM raw_conversations`,
     );
-    return new Map(rows.map((r) => [r.id, { complete: r.complete, versionTime: Date.parse(r.t) }]));
+    return new Map(
+      rows.map((r) => [r.id, { complete: r.complete, versionTime: Date.parse(r.t), hash: r.hash }]),
+    );
   }
 
   /** Replaces these conversations (raw record, facts, events) in one transaction. */
@@ -103,6 +114,7 @@ export class Store {
           { ts: c.lastDataUpdate },
           c.sourceFile,
           c.record,
+          c.hash,
         ]);
       }
       raw.closeSync();
@@ -239,9 +251,16 @@ export class Store {
 
     return this.db.transaction(async () => {
       await this.db.run('DELETE FROM case_map; DELETE FROM reopens; DELETE FROM cases;');
-      const ids = await this.db.appender('case_ids');
+      await this.db.run(
+        'CREATE OR REPLACE TEMP TABLE new_ids (first_conversation_id VARCHAR, service_request VARCHAR)',
+      );
+      const ids = await this.db.appender('new_ids');
       for (const [conversationId, id] of grouping.newIds) appendRow(ids, [conversationId, id]);
       ids.closeSync();
+      await this.db.run(
+        'DELETE FROM case_ids WHERE first_conversation_id IN (SELECT first_conversation_id FROM new_ids)',
+      );
+      await this.db.run('INSERT INTO case_ids SELECT * FROM new_ids');
       const map = await this.db.appender('case_map');
       for (const [conversationId, id] of grouping.caseOf) appendRow(map, [conversationId, id]);
       map.closeSync();
@@ -269,6 +288,7 @@ export class Store {
       cases.closeSync();
       await this.db.run(BUILD_EVENTS);
       const counts = await this.db.one<{ events: number }>('SELECT count(*)::INTEGER AS events FROM events');
+      await this.db.run(`DELETE FROM meta WHERE key = 'regroup_pending'`);
       return { cases: grouping.cases.length, events: counts?.events ?? 0 };
     });
   }
@@ -309,6 +329,47 @@ export class Store {
         k.is_fcr AS "IsFirstContactResolution", k.csat AS "CustomerSatisfactionScore"
       FROM cases k JOIN case_map m USING (service_request) JOIN conversations c USING (conversation_id)
       GROUP BY ALL ORDER BY k.service_request`);
+  }
+
+  /**
+   * Makes the store ready for use: finishes a regroup that a crash interrupted, and returns notices for
+   * the user (e.g. the configuration changed since the data was derived).
+   */
+  async prepare(config: CaseflowConfig, options: { checkDerivation?: boolean } = {}): Promise<string[]> {
+    const notices: string[] = [];
+    if (await this.regroupPending()) {
+      await this.regroup(config);
+      notices.push(
+        'an interrupted import or rebuild left cases and events behind its records: regrouped them.',
+      );
+    }
+    const stored = await this.getMeta('derivation');
+    if (
+      (options.checkDerivation ?? true) &&
+      stored !== undefined &&
+      stored !== derivationFingerprint(config)
+    ) {
+      notices.push(
+        'the eventlog configuration changed since the stored data was derived; run `caseflow rebuild` to re-derive it.',
+      );
+    }
+    return notices;
+  }
+
+  /** Set before derived rows are written, cleared by regroup: a crash in between is healed on next open. */
+  async markRegroupPending(): Promise<void> {
+    if ((await this.getMeta('regroup_pending')) !== '1') await this.setMeta('regroup_pending', '1');
+  }
+
+  async regroupPending(): Promise<boolean> {
+    return (await this.getMeta('regroup_pending')) === '1';
+  }
+
+  async counts(): Promise<{ conversations: number; cases: number; events: number }> {
+    const row = await this.db.one<{ conversations: number; cases: number; events: number }>(`
+      SELECT (SELECT count(*) FROM raw_conversations)::INTEGER AS conversations,
+        (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
+    return row ?? { conversations: 0, cases: 0, events: 0 };
   }
 
   async setMeta(key: string, value: string): Promise<void> {

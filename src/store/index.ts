@@ -6,6 +6,7 @@ export {
   numberText,
   Store,
   type StoredConversation,
+  type StoredVersion,
   toUtcTimestamp,
 } from './eventlog-store.ts';
 

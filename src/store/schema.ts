@@ -7,7 +7,7 @@ export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS raw_conversations (
   conversation_id VARCHAR, source_system VARCHAR, complete BOOLEAN, version_time TIMESTAMP,
-  last_data_update TIMESTAMP, source_file VARCHAR, record VARCHAR);
+  last_data_update TIMESTAMP, source_file VARCHAR, record VARCHAR, record_hash VARCHAR);
 CREATE TABLE IF NOT EXISTS directory (kind VARCHAR, id VARCHAR, name VARCHAR);
 CREATE TABLE IF NOT EXISTS surveys (conversation_id VARCHAR, sent_date TIMESTAMP, score DOUBLE);
 CREATE TABLE IF NOT EXISTS case_ids (first_conversation_id VARCHAR, service_request VARCHAR);

@@ -255,6 +255,7 @@ function deriveAgentSession(
   let firstInteract: number | null = null;
   let transferred = false;
   let wrapUp: { code: string; time: number } | null = null;
+  const assigned = new Set<string>();
 
   for (const segment of session.segments) {
     const s = ms(segment.segmentStart);
@@ -291,7 +292,9 @@ function deriveAgentSession(
         }
         break;
     }
-    if (segment.wrapUpCode) {
+    // A code carried by several segments of the session (e.g. interact and wrapup) was assigned once.
+    if (segment.wrapUpCode && !assigned.has(segment.wrapUpCode)) {
+      assigned.add(segment.wrapUpCode);
       const t = e ?? s;
       push({
         activity: 'Wrap-Up Code Assigned',

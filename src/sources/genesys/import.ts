@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { CaseflowConfig } from '../../config/index.ts';
+import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
-import type { DirectoryKind, Store, StoredConversation } from '../../store/index.ts';
-import { Quarantine } from '../quarantine.ts';
+import type { DirectoryKind, Store, StoredConversation, StoredVersion } from '../../store/index.ts';
+import { Quarantine, type Rejection } from '../quarantine.ts';
 import { InputError, listFiles, locate, readRecords, type SourceRecord } from '../records.ts';
 import { compareDerived, deriveConversation, RecordError } from './derive.ts';
 import { conversationSchema, directorySchema, type GenesysConversation, surveySchema } from './schema.ts';
@@ -32,20 +34,19 @@ export interface ImportSummary {
   files: number;
   /** Valid conversation records read (including versions older than the stored one). */
   conversations: number;
+  /** Records identical to the stored version: nothing written, LastDataUpdate kept. */
+  unchanged: number;
   /** Records skipped because the store already holds a newer version of the conversation. */
   olderVersions: number;
   events: number;
   cases: number;
   rejected: number;
+  /** The first few rejections, for the summary; all of them are in quarantineFile. */
+  firstRejections: Rejection[];
   warnings: number;
   warningDetails: Record<string, number>;
   surveys: number;
   quarantineFile: string | null;
-}
-
-/** Derivation settings that, when changed, require `caseflow rebuild` to re-derive stored records. */
-export function derivationFingerprint(config: CaseflowConfig): string {
-  return JSON.stringify(config.eventlog);
 }
 
 /**
@@ -62,27 +63,45 @@ export async function importGenesys(
   const quarantine = new Quarantine(store.dataDir, 'genesys', now);
   const warningDetails: Record<string, number> = {};
 
-  const directories: [DirectoryKind, string | undefined][] = [
-    ['users', options.users],
-    ['queues', options.queues],
-    ['wrapUpCodes', options.wrapUpCodes],
+  const listed = await listFiles(paths);
+  // Directory and survey files met while walking a folder are loaded as such (unless named by option).
+  const found = {
+    users: [] as string[],
+    queues: [] as string[],
+    wrapUpCodes: [] as string[],
+    surveys: [] as string[],
+  };
+  const files = listed.filter(({ file }) => {
+    const kind = sideFileKind(file);
+    if (kind) found[kind].push(file);
+    return kind === null;
+  });
+  const directories: [DirectoryKind, string[]][] = [
+    ['users', options.users ? [options.users] : found.users],
+    ['queues', options.queues ? [options.queues] : found.queues],
+    ['wrapUpCodes', options.wrapUpCodes ? [options.wrapUpCodes] : found.wrapUpCodes],
   ];
-  for (const [kind, file] of directories) {
-    if (file) await store.saveDirectory(kind, await readDirectoryFile(file));
+  for (const [kind, list] of directories) {
+    for (const file of list) await store.saveDirectory(kind, await readDirectoryFile(file));
   }
-  const surveys = options.surveys ? await readSurveys(options.surveys, quarantine) : [];
+  const surveys: Survey[] = [];
+  for (const file of options.surveys ? [options.surveys] : found.surveys) {
+    surveys.push(...(await readSurveys(file, quarantine)));
+  }
   if (surveys.length) await store.saveSurveys(surveys);
 
-  const files = await listFiles(paths);
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   const versions = await store.versions();
   const progress: ImportProgress = { bytesRead: 0, bytesTotal, conversations: 0, rejected: 0 };
   const report = () => options.onProgress?.({ ...progress, rejected: quarantine.count });
   let pending = new Map<string, StoredConversation>();
   let olderVersions = 0;
+  let unchanged = 0;
   let warnings = 0;
   const batchSize = options.batchSize ?? 2000;
   const flush = async () => {
+    if (pending.size === 0) return;
+    await store.markRegroupPending();
     await store.saveConversations([...pending.values()]);
     pending = new Map();
     report();
@@ -101,26 +120,46 @@ export async function importGenesys(
       }
       const id = accepted.facts.conversationId;
       const stored = versions.get(id);
+      if (stored?.hash === accepted.hash) {
+        unchanged += 1;
+        continue;
+      }
       if (stored && !isNewer(accepted, stored)) {
         olderVersions += 1;
         continue;
       }
-      versions.set(id, { complete: accepted.complete, versionTime: accepted.versionTime });
+      versions.set(id, {
+        complete: accepted.complete,
+        versionTime: accepted.versionTime,
+        hash: accepted.hash,
+      });
       pending.set(id, accepted);
       if (pending.size >= batchSize) await flush();
     }
     report();
   }
   await flush();
-  const { cases, events } = await store.regroup(config);
-  await store.setMeta('derivation', derivationFingerprint(config));
+  const { cases, events } =
+    surveys.length ||
+    directories.some(([, list]) => list.length > 0) ||
+    progress.conversations > unchanged + olderVersions ||
+    (await store.regroupPending())
+      ? await store.regroup(config)
+      : await store.counts();
+  // The fingerprint records the settings the stored data was derived with: only a full derivation
+  // (first import, or rebuild) may set it, or older records would silently keep stale derivations.
+  if ((await store.getMeta('derivation')) === undefined) {
+    await store.setMeta('derivation', derivationFingerprint(config));
+  }
   return {
     files: files.length,
     conversations: progress.conversations,
+    unchanged,
     olderVersions,
     events,
     cases,
     rejected: quarantine.count,
+    firstRejections: quarantine.first,
     warnings,
     warningDetails,
     surveys: surveys.length,
@@ -128,11 +167,23 @@ export async function importGenesys(
   };
 }
 
-/** A version replaces the stored one when it is complete and the stored is not, or is as recent or more. */
-function isNewer(
-  incoming: { complete: boolean; versionTime: number },
-  stored: { complete: boolean; versionTime: number },
-): boolean {
+const SIDE_FILES: [RegExp, 'users' | 'queues' | 'wrapUpCodes' | 'surveys'][] = [
+  [/^users\.json(\.gz)?$/i, 'users'],
+  [/^queues\.json(\.gz)?$/i, 'queues'],
+  [/^wrap-?up-?codes\.json(\.gz)?$/i, 'wrapUpCodes'],
+  [/^surveys\.(nd)?jsonl?(\.gz)?$/i, 'surveys'],
+];
+
+function sideFileKind(file: string): 'users' | 'queues' | 'wrapUpCodes' | 'surveys' | null {
+  const name = path.basename(file);
+  return SIDE_FILES.find(([pattern]) => pattern.test(name))?.[1] ?? null;
+}
+
+/**
+ * A version replaces the stored one when it has ended and the stored has not; otherwise when it mentions
+ * a time as late or later (an equal time with different content: the last import wins).
+ */
+function isNewer(incoming: { complete: boolean; versionTime: number }, stored: StoredVersion): boolean {
   if (incoming.complete !== stored.complete) return incoming.complete;
   return incoming.versionTime >= stored.versionTime;
 }
@@ -161,9 +212,11 @@ function acceptConversation(
     return null;
   }
   try {
+    const record = JSON.stringify(source.value);
     return {
       ...storedConversation(parsed.data, config, lastDataUpdate),
-      record: JSON.stringify(source.value),
+      record,
+      hash: createHash('sha1').update(record).digest('hex'),
       sourceFile: locate(source),
     };
   } catch (error) {
@@ -183,6 +236,7 @@ export function storedConversation(
   derivation.events.sort(compareDerived);
   return {
     record: '',
+    hash: '',
     sourceFile: '',
     sourceSystem: config.sourceSystem,
     complete: record.conversationEnd !== undefined,
@@ -219,8 +273,8 @@ async function readJsonFile(file: string): Promise<unknown> {
   let buffer: Buffer;
   try {
     buffer = await readFile(file);
-  } catch {
-    throw new InputError(`${file}: no such file`);
+  } catch (error) {
+    throw new InputError(fileError(file, error));
   }
   const text = (buffer[0] === 0x1f && buffer[1] === 0x8b ? gunzipSync(buffer) : buffer).toString('utf8');
   try {
@@ -243,7 +297,21 @@ export async function readDirectoryFile(file: string): Promise<{ id: string; nam
   return parsed.data.entities;
 }
 
+/** A readable message for a file that cannot be opened. */
+function fileError(file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `${file}: no such file`;
+  if (code === 'EISDIR') return `${file}: is a directory, a file was expected`;
+  if (code === 'EACCES') return `${file}: permission denied`;
+  return `${file}: ${(error as Error).message}`;
+}
+
 async function readSurveys(file: string, quarantine: Quarantine): Promise<Survey[]> {
+  const info = await stat(file).catch((error: unknown) => {
+    throw new InputError(fileError(file, error));
+  });
+  if (info.isDirectory())
+    throw new InputError(fileError(file, Object.assign(new Error(), { code: 'EISDIR' })));
   const out: Survey[] = [];
   for await (const source of readRecords(file, 'surveys')) {
     const where = { file: source.file, line: source.line, index: source.index };

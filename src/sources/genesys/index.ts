@@ -1,6 +1,5 @@
 export { deriveConversation, RecordError } from './derive.ts';
 export {
-  derivationFingerprint,
   type ImportOptions,
   type ImportProgress,
   type ImportSummary,

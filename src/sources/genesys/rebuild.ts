@@ -1,6 +1,6 @@
-import type { CaseflowConfig } from '../../config/index.ts';
+import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Store, StoredConversation } from '../../store/index.ts';
-import { derivationFingerprint, storedConversation } from './import.ts';
+import { storedConversation } from './import.ts';
 import { conversationSchema } from './schema.ts';
 
 export interface RebuildSummary {
@@ -24,6 +24,7 @@ export async function rebuild(
     (await store.db.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM raw_conversations'))?.n ?? 0;
   const failed: RebuildSummary['failed'] = [];
   let done = 0;
+  await store.markRegroupPending();
   await store.db.transaction(async () => {
     await store.db.run('DELETE FROM conversations; DELETE FROM conversation_events;');
     // Keyset pages: a streaming result would be cut by the writes on the same connection.
