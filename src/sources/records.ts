@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { jsonErrorOffset, lineAndColumn } from './json-error-position.ts';
 
 /** One record read from a file, with where it was found; `error` when it could not be parsed. */
 export interface SourceRecord {
@@ -105,7 +106,8 @@ export async function* readRecords(
     }
     return;
   }
-  const at = positionOf(text, whole.error);
+  const offset = jsonErrorOffset(text);
+  const at = offset === null ? null : lineAndColumn(text, offset);
   yield {
     file,
     ...(at ? { line: at.line } : {}),
@@ -114,15 +116,6 @@ export async function* readRecords(
 }
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Line and column of a JSON.parse error, from the "position N" its message gives. */
-function positionOf(text: string, message: string): { line: number; column: number } | null {
-  const m = /position (\d+)/.exec(message);
-  if (!m?.[1]) return null;
-  const before = text.slice(0, Number(m[1]));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
-}
 
 /** Keys of an API page that holds no list this time (an empty query response, a job's last page). */
 const PAGE_KEYS = ['cursor', 'totalHits', 'dataAvailabilityDate'];
