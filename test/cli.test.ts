@@ -55,6 +55,8 @@ describe('caseflow CLI', () => {
     // k-active.json and k-active-updated.json hold two versions of one conversation: the older is skipped.
     expect(summary.olderVersions).toBe(1);
     expect(summary.rejected).toBe(0);
+    // surveys.ndjson holds one survey for a conversation that is in no fixture.
+    expect(summary.unmatchedSurveys).toBe(1);
     expect(summary.events).toBeGreaterThan(100);
     expect(summary.cases).toBeGreaterThan(10);
   });

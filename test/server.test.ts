@@ -78,3 +78,14 @@ describe('HTTP API', () => {
     expect(fr.body).toContain('Demandes de service');
   });
 });
+
+describe('HTTP API languages', () => {
+  it('gives ActivityName in French with lang=fr', async () => {
+    const store = await scenarioStore();
+    const app = await buildApp({ store, config: parseConfig({}) });
+    const fr = (await app.inject({ url: '/api/v1/eventlog?pageSize=1&lang=fr' })).json();
+    expect(fr.items[0].ActivityName).toBe('Interaction Commencée');
+    await app.close();
+    store.close();
+  });
+});

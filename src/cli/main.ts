@@ -96,6 +96,11 @@ function importText(s: ImportSummary): string {
     `Event log now holds ${s.events} events in ${s.cases} service requests.`,
   ];
   if (s.surveys) lines.push(`Surveys: ${s.surveys}.`);
+  if (s.unmatchedSurveys) {
+    lines.push(
+      `Surveys waiting for their conversation (no event until it is imported): ${s.unmatchedSurveys}.`,
+    );
+  }
   if (s.warnings) {
     lines.push(`Warnings: ${s.warnings} record(s) with parts ignored by derivation:`);
     for (const [w, n] of Object.entries(s.warningDetails)) lines.push(`  ${w}: ${n}`);

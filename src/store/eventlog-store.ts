@@ -365,6 +365,13 @@ export class Store {
     return (await this.getMeta('regroup_pending')) === '1';
   }
 
+  async unmatchedSurveys(): Promise<number> {
+    const row = await this.db.one<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM surveys WHERE conversation_id NOT IN (SELECT conversation_id FROM conversations)',
+    );
+    return row?.n ?? 0;
+  }
+
   async counts(): Promise<{ conversations: number; cases: number; events: number }> {
     const row = await this.db.one<{ conversations: number; cases: number; events: number }>(`
       SELECT (SELECT count(*) FROM raw_conversations)::INTEGER AS conversations,

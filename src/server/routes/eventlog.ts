@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeKpis } from '../../eventlog/index.ts';
+import { activityLabel, computeKpis } from '../../eventlog/index.ts';
 import type { Store } from '../../store/index.ts';
 import { errorSchema, eventLogRowSchema, isoDateOrDateTime, kpisSchema } from '../schemas.ts';
 import { VERSION } from '../version.ts';
@@ -54,6 +54,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (ap
           pageSize: z.coerce.number().int().min(1).max(5000).default(100),
           from: isoDateOrDateTime.optional().describe('EventTime at or after (ISO-8601, UTC)'),
           to: isoDateOrDateTime.optional().describe('EventTime before (ISO-8601, UTC)'),
+          lang: z.enum(['en', 'fr']).default('en').describe('language of ActivityName'),
         }),
         response: {
           200: z.object({
@@ -67,12 +68,13 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (ap
       },
     },
     async (request) => {
-      const { page, pageSize, from, to } = request.query;
+      const { page, pageSize, from, to, lang } = request.query;
       const filter = { from, to };
-      const [total, items] = await Promise.all([
+      const [total, rows] = await Promise.all([
         store.countEvents(filter),
         store.readEventLog(filter, { limit: pageSize, offset: (page - 1) * pageSize }),
       ]);
+      const items = rows.map((r) => ({ ...r, ActivityName: activityLabel(r.ActivityName, lang) }));
       return { page, pageSize, total, items };
     },
   );

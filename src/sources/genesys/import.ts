@@ -46,6 +46,8 @@ export interface ImportSummary {
   warnings: number;
   warningDetails: Record<string, number>;
   surveys: number;
+  /** Stored surveys whose conversation is not imported (yet): they get no event until it is. */
+  unmatchedSurveys: number;
   quarantineFile: string | null;
 }
 
@@ -163,6 +165,7 @@ export async function importGenesys(
     warnings,
     warningDetails,
     surveys: surveys.length,
+    unmatchedSurveys: await store.unmatchedSurveys(),
     quarantineFile: quarantine.count ? quarantine.file : null,
   };
 }
