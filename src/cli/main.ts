@@ -46,6 +46,9 @@ async function withStore<T>(work: (store: Store) => Promise<T>, checkDerivation 
   }
 }
 
+/** Bytes as megabytes with one decimal, for progress bars. */
+const mb = (bytes: number): number => Math.round(bytes / 100_000) / 10;
+
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
@@ -67,7 +70,7 @@ importCmd
   .action(async (paths: string[], opts) => {
     const cfg = config();
     const summary = await withStore(async (store) => {
-      const progress = new Progress('Importing', !opts.json, ' bytes');
+      const progress = new Progress('Importing', !opts.json, ' MB');
       try {
         return await importGenesys(store, paths, {
           config: cfg,
@@ -76,7 +79,7 @@ importCmd
           wrapUpCodes: opts.wrapupCodes,
           surveys: opts.surveys,
           onProgress: (p) =>
-            progress.update(p.bytesRead, p.bytesTotal, {
+            progress.update(mb(p.bytesRead), mb(p.bytesTotal), {
               detail: `${p.conversations} conversations, ${p.rejected} rejected`,
             }),
         });
@@ -276,7 +279,7 @@ export async function loadDemo(
   }
   const cfg = loadConfig(globals().config, process.env, dataDir);
   const store = await openStore(dataDir);
-  const importing = new Progress('Importing', showProgress, ' bytes');
+  const importing = new Progress('Importing', showProgress, ' MB');
   try {
     const summary = await importGenesys(store, files.conversations, {
       config: cfg,
@@ -285,7 +288,7 @@ export async function loadDemo(
       wrapUpCodes: files.wrapUpCodes,
       surveys: files.surveys,
       onProgress: (p) =>
-        importing.update(p.bytesRead, p.bytesTotal, { detail: `${p.conversations} conversations` }),
+        importing.update(mb(p.bytesRead), mb(p.bytesTotal), { detail: `${p.conversations} conversations` }),
     });
     return { dir, import: summary };
   } finally {
