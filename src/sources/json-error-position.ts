@@ -36,7 +36,10 @@ export function jsonErrorOffset(text: string): number | null {
     if (c === '{') {
       i++;
       ws();
-      if (text[i] === '}') return void i++;
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
         string();
@@ -44,22 +47,32 @@ export function jsonErrorOffset(text: string): number | null {
         expect(':');
         value();
         ws();
-        if (text[i] === ',') i++;
-        else return expect('}');
+        if (text[i] !== ',') break;
+        i++;
       }
+      expect('}');
+      return;
     }
     if (c === '[') {
       i++;
       ws();
-      if (text[i] === ']') return void i++;
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
         value();
         ws();
-        if (text[i] === ',') i++;
-        else return expect(']');
+        if (text[i] !== ',') break;
+        i++;
       }
+      expect(']');
+      return;
     }
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
     if (!literal) fail();
     i += literal?.[0].length ?? 0;
