@@ -32,4 +32,22 @@ CREATE TABLE IF NOT EXISTS events (
   CustomerSatisfactionScore DOUBLE, SlaTargetResolutionTime DOUBLE, ServiceResolutionTime DOUBLE,
   IsSlaCompliant BOOLEAN, IsReopened BOOLEAN, IsFirstContactResolution BOOLEAN,
   activity_order INTEGER, seq INTEGER);
+CREATE TABLE IF NOT EXISTS datasets (
+  name VARCHAR, format VARCHAR, source VARCHAR, imported_at TIMESTAMP, events BIGINT, cases BIGINT);
+CREATE TABLE IF NOT EXISTS dataset_events (
+  dataset VARCHAR, case_id VARCHAR, activity VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, resource VARCHAR,
+  seq BIGINT, attributes VARCHAR);
+-- One shape for every event log that process mining reads: the Genesys-derived log is dataset 'default',
+-- generic imports (CSV, XES) are the other datasets. tiebreak orders events with equal times.
+CREATE OR REPLACE VIEW mining_events AS
+  SELECT 'default' AS dataset, ServiceRequest AS case_id, ActivityName AS activity, EventTime AS ts,
+    EventEndTime AS end_ts, coalesce(AgentName, AgentId) AS resource, ConversationId AS conversation_id,
+    MediaType AS media_type, QueueName AS queue_name, ServiceRequestType AS request_type,
+    IsSlaCompliant AS is_sla_compliant, IsReopened AS is_reopened, IsFirstContactResolution AS is_fcr,
+    activity_order AS tiebreak, seq::BIGINT AS seq
+  FROM events
+  UNION ALL
+  SELECT dataset, case_id, activity, ts, coalesce(end_ts, ts), resource, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL, 0, seq
+  FROM dataset_events;
 `;

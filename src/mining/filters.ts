@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { toUtcTimestamp } from '../store/index.ts';
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+  .optional();
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((v) => v === true || v === 'true')
+  .optional();
+const date = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v)), {
+    message: 'not an ISO-8601 date or date-time',
+  })
+  .optional();
+const seconds = z.coerce.number().min(0).optional();
+
+/**
+ * Filters shared by every mining view and report. Query-string friendly: lists are comma-separated
+ * (or repeated), booleans 'true'/'false'. Values of one list are alternatives (OR); different filters
+ * combine (AND). A case is kept or dropped as a whole.
+ */
+export const filterSchema = z.object({
+  dataset: z.string().min(1).default('default'),
+  /** Date range on EventTime (UTC): `from` inclusive, `to` exclusive. */
+  from: date,
+  to: date,
+  /** 'start': the case starts in the range; 'any': one of its events is in the range. */
+  dateMode: z.enum(['start', 'any']).default('start'),
+  mediaType: list,
+  queue: list,
+  requestType: list,
+  agent: list,
+  variant: list,
+  slaCompliant: bool,
+  reopened: bool,
+  fcr: bool,
+  /** Case duration bounds in seconds (first event start → last event end). */
+  minDuration: seconds,
+  maxDuration: seconds,
+  /** Cases that contain every one of these activities. */
+  activity: list,
+  /** Cases where X is directly followed by Y: "X>Y" (several: all required). */
+  follows: list,
+});
+
+export type Filter = z.output<typeof filterSchema>;
+export type FilterInput = z.input<typeof filterSchema>;
+
+export function parseFilter(input: FilterInput = {}): Filter {
+  return filterSchema.parse(input);
+}
+
+export interface FilteredSql {
+  /**
+   * A WITH clause defining:
+   * - `ev`: every event of the dataset with `pos` (1-based order in its case) and `next_activity`,
+   *   `next_ts` (the directly-following event);
+   * - `case_stats`: one row per case: case_start, case_end, duration (s), events, variant, trace;
+   * - `sel`: the case ids the filter keeps;
+   * - `fev`: the events of the kept cases (columns of `ev`).
+   */
+  with: string;
+  params: Record<string, string | number | boolean>;
+}
+
+/** Builds the filtered event set every mining query starts from. */
+export function filteredEvents(filter: Filter): FilteredSql {
+  const params: Record<string, string | number | boolean> = { dataset: filter.dataset };
+  let n = 0;
+  const param = (value: string | number | boolean): string => {
+    const name = `p${n++}`;
+    params[name] = value;
+    return `$${name}`;
+  };
+  const inList = (column: string, values: string[]) => `${column} IN (${values.map(param).join(', ')})`;
+
+  const caseConditions: string[] = [];
+  const from = filter.from ? param(toUtcTimestamp(filter.from, 'from')) : null;
+  const to = filter.to ? param(toUtcTimestamp(filter.to, 'to')) : null;
+  if (filter.dateMode === 'start') {
+    if (from) caseConditions.push(`cs.case_start >= CAST(${from} AS TIMESTAMP)`);
+    if (to) caseConditions.push(`cs.case_start < CAST(${to} AS TIMESTAMP)`);
+  } else if (from || to) {
+    const parts = [from ? `ts >= CAST(${from} AS TIMESTAMP)` : 'true', to ? `ts < CAST(${to} AS TIMESTAMP)` : 'true'];
+    caseConditions.push(`cs.case_id IN (SELECT case_id FROM ev WHERE ${parts.join(' AND ')})`);
+  }
+  const any = (column: string, values: string[] | undefined) => {
+    if (values?.length) caseConditions.push(`cs.case_id IN (SELECT case_id FROM ev WHERE ${inList(column, values)})`);
+  };
+  any('media_type', filter.mediaType);
+  any('queue_name', filter.queue);
+  any('request_type', filter.requestType);
+  any('resource', filter.agent);
+  for (const activity of filter.activity ?? []) {
+    caseConditions.push(`cs.case_id IN (SELECT case_id FROM ev WHERE activity = ${param(activity)})`);
+  }
+  for (const pair of filter.follows ?? []) {
+    const [a, b] = pair.split('>').map((s) => s.trim());
+    if (!a || !b) throw new RangeError(`follows: "${pair}" is not "X>Y"`);
+    caseConditions.push(
+      `cs.case_id IN (SELECT case_id FROM ev WHERE activity = ${param(a)} AND next_activity = ${param(b)})`,
+    );
+  }
+  if (filter.variant?.length) caseConditions.push(inList('cs.variant', filter.variant));
+  const flag = (column: string, value: boolean | undefined) => {
+    if (value !== undefined) caseConditions.push(`cs.${column} = ${param(value)}`);
+  };
+  flag('is_sla_compliant', filter.slaCompliant);
+  flag('is_reopened', filter.reopened);
+  flag('is_fcr', filter.fcr);
+  if (filter.minDuration !== undefined) caseConditions.push(`cs.duration >= ${param(filter.minDuration)}`);
+  if (filter.maxDuration !== undefined) caseConditions.push(`cs.duration <= ${param(filter.maxDuration)}`);
+
+  const where = caseConditions.length ? `WHERE ${caseConditions.join(' AND ')}` : '';
+  const sql = `WITH
+  ordered AS (
+    SELECT *, row_number() OVER (PARTITION BY case_id ORDER BY ts, tiebreak, conversation_id NULLS FIRST, seq) AS pos
+    FROM mining_events WHERE dataset = $dataset),
+  ev AS (
+    SELECT *, lead(activity) OVER w AS next_activity, lead(ts) OVER w AS next_ts
+    FROM ordered WINDOW w AS (PARTITION BY case_id ORDER BY pos)),
+  case_stats AS (
+    SELECT case_id, min(ts) AS case_start, max(end_ts) AS case_end,
+      date_diff('millisecond', min(ts), max(end_ts)) / 1000.0 AS duration, count(*) AS events,
+      list(activity ORDER BY pos) AS trace,
+      substr(md5(string_agg(activity, chr(31) ORDER BY pos)), 1, 12) AS variant,
+      any_value(is_sla_compliant) AS is_sla_compliant, any_value(is_reopened) AS is_reopened,
+      any_value(is_fcr) AS is_fcr
+    FROM ev GROUP BY case_id),
+  sel AS (SELECT cs.case_id FROM case_stats cs ${where}),
+  fev AS (SELECT ev.* FROM ev JOIN sel USING (case_id))`;
+  return { with: sql, params };
+}

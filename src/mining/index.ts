@@ -1,0 +1,1 @@
+export { type Filter, type FilterInput, filteredEvents, filterSchema, parseFilter } from './filters.ts';
