@@ -1,21 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, configFile, loadConfig, resolveDataDir } from '../config/index.ts';
+import { ConfigError, configFile, loadConfig } from '../config/index.ts';
 import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { startServer } from '../server/index.ts';
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
+import { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
-
-interface GlobalOptions {
-  dataDir?: string;
-  config?: string;
-}
 
 const program = new Command('caseflow')
   .description('Service-operations intelligence for contact centers: one event log per service request.')
@@ -24,27 +20,14 @@ const program = new Command('caseflow')
   .showHelpAfterError()
   .exitOverride();
 
-const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+const cli = new CliContext(program);
 // Every command validates the configuration first, so that a bad key is reported before any work.
 program.hook('preAction', () => {
-  config();
+  cli.config();
 });
-const config = () => loadConfig(globals().config, process.env, resolveDataDir(globals().dataDir));
-const print = (json: boolean, value: unknown, text: () => string): void => {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
-};
-
-async function withStore<T>(work: (store: Store) => Promise<T>, checkDerivation = true): Promise<T> {
-  const store = await openStore(resolveDataDir(globals().dataDir));
-  try {
-    for (const notice of await store.prepare(config(), { checkDerivation })) {
-      process.stderr.write(`caseflow: ${notice}\n`);
-    }
-    return await work(store);
-  } finally {
-    store.close();
-  }
-}
+const config = () => cli.config();
+const print = cli.print.bind(cli);
+const withStore = cli.withStore.bind(cli);
 
 /** Bytes as megabytes with one decimal, for progress bars. */
 const mb = (bytes: number): number => Math.round(bytes / 100_000) / 10;
@@ -248,7 +231,7 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (opts) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.end)) throw new UsageError('--end must be a date YYYY-MM-DD');
-    const dataDir = resolveDataDir(globals().dataDir);
+    const dataDir = cli.dataDir;
     const summary = await loadDemo(dataDir, opts, !opts.json, opts.import !== false);
     print(Boolean(opts.json), summary, () =>
       [`Demo data written to ${summary.dir}`, summary.import ? importText(summary.import) : '']
@@ -274,10 +257,10 @@ export async function loadDemo(
   generating.stop();
   if (!doImport) return { dir, import: null };
   mkdirSync(dataDir, { recursive: true });
-  if (!configFile(globals().config, process.env, dataDir)) {
+  if (!configFile(cli.configOption, process.env, dataDir)) {
     writeFileSync(path.join(dataDir, 'caseflow.config.json'), `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
   }
-  const cfg = loadConfig(globals().config, process.env, dataDir);
+  const cfg = loadConfig(cli.configOption, process.env, dataDir);
   const store = await openStore(dataDir);
   const importing = new Progress('Importing', showProgress, ' MB');
   try {
@@ -332,7 +315,7 @@ program
   })
   .option('--host <host>', 'interface (env HOST)')
   .action(async (opts: { demo?: boolean; port?: number; host?: string }) => {
-    const dataDir = resolveDataDir(globals().dataDir);
+    const dataDir = cli.dataDir;
     if (opts.demo && (await holdsNoData(dataDir))) {
       process.stderr.write(`No data in ${dataDir}: generating and importing the demo data set…\n`);
       await loadDemo(dataDir, DEMO_DEFAULTS, true);
