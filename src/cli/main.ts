@@ -11,6 +11,8 @@ import { InputError, locate } from '../sources/records.ts';
 import { openStore } from '../store/index.ts';
 import { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
+import { formatDuration } from './format.ts';
+import { registerMiningCommands } from './mining.ts';
 import { Progress } from './progress.ts';
 
 const program = new Command('caseflow')
@@ -201,14 +203,6 @@ function kpiText(k: Kpis): string {
     .join('\n');
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(0)}s`;
-  if (seconds < 3600)
-    return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
-  const h = Math.floor(seconds / 3600);
-  return `${h}h${String(Math.round((seconds % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 program
   .command('demo')
   .description('generate the deterministic demo data set (Genesys-shaped) and import it')
@@ -336,6 +330,8 @@ async function holdsNoData(dataDir: string): Promise<boolean> {
     store.close();
   }
 }
+
+registerMiningCommands(program, cli, importCmd);
 
 async function main(): Promise<void> {
   try {

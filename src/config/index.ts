@@ -2,6 +2,40 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A designed (to-be) process for conformance checking: allowed start/end activities and directly-follows pairs. */
+const designedFlowSchema = z.strictObject({
+  /** Activities a case may start with (empty: any). */
+  start: z.array(z.string().min(1)),
+  /** Activities a case may end with (empty: any). */
+  end: z.array(z.string().min(1)),
+  /** Allowed directly-follows pairs [X, Y]; every other pair is a deviation (a self-loop must be listed). */
+  follows: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
+  /** Activities every case must contain. */
+  required: z.array(z.string().min(1)).default([]),
+});
+
+/** The Genesys happy path: routed, offered, accepted (holds allowed), after-call work, wrap-up, survey. */
+const GENESYS_DESIGNED_FLOW = {
+  start: ['Interaction Started'],
+  end: ['Wrap-Up Code Assigned', 'Customer Satisfaction Survey Sent'],
+  follows: [
+    ['Interaction Started', 'Conversation Routed to Queue'],
+    ['Conversation Routed to Queue', 'Interaction Offered to Agent'],
+    ['Interaction Offered to Agent', 'Agent Accepted Interaction'],
+    ['Agent Accepted Interaction', 'Interaction Put on Hold'],
+    ['Interaction Put on Hold', 'Hold Removed from Interaction'],
+    ['Hold Removed from Interaction', 'Interaction Put on Hold'],
+    ['Agent Accepted Interaction', 'After-Call Work Started'],
+    ['Hold Removed from Interaction', 'After-Call Work Started'],
+    ['After-Call Work Started', 'Interaction Disconnected'],
+    ['After-Call Work Started', 'After-Call Work Completed'],
+    ['Interaction Disconnected', 'After-Call Work Completed'],
+    ['After-Call Work Completed', 'Wrap-Up Code Assigned'],
+    ['Wrap-Up Code Assigned', 'Customer Satisfaction Survey Sent'],
+  ] as [string, string][],
+  required: ['Agent Accepted Interaction', 'Wrap-Up Code Assigned'],
+};
+
 /** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
 export const configSchema = z.strictObject({
   sourceSystem: z.string().min(1).default('GenesysCloudCX'),
@@ -32,10 +66,20 @@ export const configSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
     })
     .prefault({}),
+  mining: z
+    .strictObject({
+      /** The designed flow conformance checks cases against (default: the Genesys happy path). */
+      designedFlow: designedFlowSchema.default(GENESYS_DESIGNED_FLOW),
+      /** Designed flows by ServiceRequestType, replacing designedFlow for cases of that type. */
+      designedFlowByType: z.record(z.string(), designedFlowSchema).default({}),
+    })
+    .prefault({}),
 });
 
 export type CaseflowConfig = z.infer<typeof configSchema>;
 export type EventLogConfig = CaseflowConfig['eventlog'];
+export type MiningConfig = CaseflowConfig['mining'];
+export type DesignedFlow = MiningConfig['designedFlow'];
 
 function isTimeZone(tz: string): boolean {
   try {

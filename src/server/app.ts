@@ -12,6 +12,7 @@ import type { CaseflowConfig } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { homeRoutes } from './routes/home.ts';
+import { miningRoutes } from './routes/mining.ts';
 
 export interface AppOptions {
   store: Store;
@@ -64,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(eventlogRoutes, { store: options.store });
+  await app.register(miningRoutes, { store: options.store, config: options.config });
   await app.register(homeRoutes, { store: options.store });
   return app;
 }

@@ -1,0 +1,192 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { CaseflowConfig } from '../../config/index.ts';
+import { activityLabel, type Lang } from '../../eventlog/index.ts';
+import {
+  bottlenecks,
+  CASE_SORTS,
+  caseDetail,
+  conformance,
+  datasets,
+  END,
+  filterSchema,
+  handovers,
+  listCases,
+  overview,
+  processMap,
+  START,
+  variants,
+} from '../../mining/index.ts';
+import type { Store } from '../../store/index.ts';
+
+const lang = z.enum(['en', 'fr']).default('en').describe('language of Genesys activity names (display only)');
+const page = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+};
+const query = filterSchema.extend({ lang });
+
+/** Activity names of the Genesys log in the chosen language; imported logs keep theirs. */
+const labeller = (dataset: string, language: Lang) => (name: string) =>
+  dataset === 'default' && name !== START && name !== END ? activityLabel(name, language) : name;
+
+/** Process mining routes (docs/mining-api.md): every view takes the shared filter. */
+export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: CaseflowConfig }> = async (
+  app,
+  { store, config },
+) => {
+  const tags = ['process mining'];
+
+  app.get(
+    '/api/v1/datasets',
+    { schema: { tags, summary: 'Event logs available (default = Genesys-derived)' } },
+    () => datasets(store),
+  );
+
+  app.get(
+    '/api/v1/process-map',
+    {
+      schema: {
+        tags,
+        summary: 'Directly-follows graph with frequency and performance figures; Disco-like detail sliders',
+        querystring: query.extend({
+          activities: z.coerce.number().min(0).max(100).default(100).describe('% of activities kept'),
+          paths: z.coerce.number().min(0).max(100).default(100).describe('% of paths kept'),
+        }),
+      },
+    },
+    async (request) => {
+      const { lang: language, activities, paths, ...filter } = request.query;
+      const map = await processMap(store, filter, { activities, paths });
+      const label = labeller(filter.dataset, language);
+      return {
+        ...map,
+        activities: map.activities.map((a) => ({ ...a, id: a.name, name: label(a.name) })),
+        edges: map.edges.map((e) => ({
+          ...e,
+          fromId: e.from,
+          toId: e.to,
+          from: label(e.from),
+          to: label(e.to),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/variants',
+    {
+      schema: {
+        tags,
+        summary: 'Activity sequences with case counts and durations',
+        querystring: query.extend(page),
+      },
+    },
+    async (request) => {
+      const { lang: language, page: p, pageSize, ...filter } = request.query;
+      const result = await variants(store, filter, { page: p, pageSize });
+      const label = labeller(filter.dataset, language);
+      return { ...result, items: result.items.map((v) => ({ ...v, labels: v.activities.map(label) })) };
+    },
+  );
+
+  app.get(
+    '/api/v1/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Filtered cases, paged and sorted',
+        querystring: query.extend({ ...page, sort: z.enum(CASE_SORTS).default('start') }),
+      },
+    },
+    async (request) => {
+      const { lang: _lang, page: p, pageSize, sort, ...filter } = request.query;
+      return listCases(store, filter, { page: p, pageSize, sort });
+    },
+  );
+
+  app.get(
+    '/api/v1/cases/:id',
+    {
+      schema: {
+        tags,
+        summary: "One case's timeline, conversations and attributes",
+        params: z.object({ id: z.string().min(1) }),
+        querystring: z.object({ dataset: z.string().default('default'), lang }),
+      },
+    },
+    async (request, reply) => {
+      const { dataset, lang: language } = request.query;
+      const detail = await caseDetail(store, dataset, request.params.id);
+      if (!detail) {
+        return reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no case ${request.params.id} in ${dataset}`,
+        });
+      }
+      const label = labeller(dataset, language);
+      return {
+        ...detail,
+        activities: detail.activities.map(label),
+        events: detail.events.map((e) => ({ ...e, ActivityName: label(e.ActivityName) })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/bottlenecks',
+    {
+      schema: { tags, summary: 'Waiting time by activity and transition; SLA breaches', querystring: query },
+    },
+    async (request) => {
+      const { lang: language, ...filter } = request.query;
+      const result = await bottlenecks(store, filter);
+      const label = labeller(filter.dataset, language);
+      return {
+        ...result,
+        activities: result.activities.map((a) => ({ ...a, name: label(a.name) })),
+        transitions: result.transitions.map((t) => ({ ...t, from: label(t.from), to: label(t.to) })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/handovers',
+    {
+      schema: {
+        tags,
+        summary: 'Agent→agent or queue→queue transfer matrix',
+        querystring: query.extend({ kind: z.enum(['agent', 'queue']).default('agent') }),
+      },
+    },
+    async (request) => {
+      const { lang: _lang, kind, ...filter } = request.query;
+      return handovers(store, filter, kind);
+    },
+  );
+
+  app.get(
+    '/api/v1/conformance',
+    { schema: { tags, summary: 'Cases checked against the designed flow', querystring: query.extend(page) } },
+    async (request) => {
+      const { lang: _lang, page: p, pageSize, ...filter } = request.query;
+      return conformance(store, filter, config.mining, { page: p, pageSize });
+    },
+  );
+
+  app.get(
+    '/api/v1/overview',
+    {
+      schema: {
+        tags,
+        summary: 'KPI tiles against the previous period, daily trend, breakdowns',
+        querystring: query,
+      },
+    },
+    async (request) => {
+      const { lang: _lang, ...filter } = request.query;
+      return overview(store, filter, config.organization.timeZone);
+    },
+  );
+};
