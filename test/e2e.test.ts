@@ -91,7 +91,7 @@ describe('browser: `caseflow serve --demo` (what `npm start` runs) on an empty d
     const health = await (await fetch(`${base}/api/v1/health`)).json();
     expect(health.conversations).toBe(5000);
     const page = await browser.newPage();
-    await page.goto(`${base}/?lang=en`);
+    await page.goto(`${base}/status?lang=en`);
     await expect(page.title()).resolves.toMatch(/Caseflow/);
     const rows = await page.locator('#loaded tr').allInnerTexts();
     const conversations = rows.find((r) => r.startsWith('Conversations'));

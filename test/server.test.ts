@@ -70,12 +70,21 @@ describe('HTTP API', () => {
     );
   });
 
-  it('serves a home page saying what is loaded, in English and French', async () => {
-    const en = await app.inject({ url: '/' });
+  it('serves a status page saying what is loaded, in English and French', async () => {
+    const en = await app.inject({ url: '/status' });
     expect(en.headers['content-type']).toMatch(/text\/html/);
     expect(en.body).toContain('Service requests');
-    const fr = await app.inject({ url: '/', headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
+    const fr = await app.inject({ url: '/status', headers: { 'accept-language': 'fr-FR,fr;q=0.9' } });
     expect(fr.body).toContain('Demandes de service');
+  });
+
+  it('serves the dashboard at / and for deep links, JSON 404 under /api', async () => {
+    const root = (await app.inject({ url: '/' })).body;
+    expect(root).toMatch(/<div id="root">|<script type="module"/);
+    expect((await app.inject({ url: '/cases/SR-1?dataset=default' })).body).toBe(root);
+    const missing = await app.inject({ url: '/api/v1/nothing' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toMatch(/no route/);
   });
 });
 

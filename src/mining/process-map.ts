@@ -103,11 +103,12 @@ export async function processMap(
           WINDOW w AS (PARTITION BY case_id ORDER BY pos)),`
       : 'pev AS (SELECT case_id, activity, ts, pos, next_activity, next_ts FROM fev),';
     return `,
-    act AS (
-      SELECT activity AS name, count(*) AS events, count(DISTINCT case_id) AS cases,
-        avg(d) AS mean_d, median(d) AS median_d
-      FROM (SELECT case_id, activity, ${secondsBetween('ts', 'end_ts')} AS d FROM fev)
-      GROUP BY activity),
+    -- DISTINCT aggregates are counted apart: next to holistic ones (median) they slow the whole aggregate
+    act_stats AS (
+      SELECT activity AS name, count(*) AS events, avg(d) AS mean_d, median(d) AS median_d
+      FROM (SELECT activity, ${secondsBetween('ts', 'end_ts')} AS d FROM fev) GROUP BY activity),
+    act_cases AS (SELECT activity AS name, count(DISTINCT case_id) AS cases FROM fev GROUP BY activity),
+    act AS (SELECT * FROM act_stats JOIN act_cases USING (name)),
     kept AS (
       SELECT name FROM (
         SELECT name, row_number() OVER (ORDER BY events DESC, name) AS rank, count(*) OVER () AS n FROM act)
@@ -116,10 +117,15 @@ export async function processMap(
     steps AS (
       SELECT case_id, activity, next_activity, ${secondsBetween('ts', 'next_ts')} AS s
       FROM pev WHERE next_activity IS NOT NULL),
+    step_stats AS (
+      SELECT activity AS src, next_activity AS dst, count(*) AS cnt, avg(s) AS mean_s, median(s) AS median_s,
+        quantile_cont(s, 0.9) AS p90_s, max(s) AS max_s
+      FROM steps GROUP BY activity, next_activity),
+    step_cases AS (
+      SELECT activity AS src, next_activity AS dst, count(DISTINCT case_id) AS cases FROM steps
+      GROUP BY activity, next_activity),
     edges AS (
-      SELECT activity AS src, next_activity AS dst, count(*) AS cnt, count(DISTINCT case_id) AS cases,
-        avg(s) AS mean_s, median(s) AS median_s, quantile_cont(s, 0.9) AS p90_s, max(s) AS max_s
-      FROM steps GROUP BY activity, next_activity
+      SELECT src, dst, cnt, cases, mean_s, median_s, p90_s, max_s FROM step_stats JOIN step_cases USING (src, dst)
       UNION ALL
       SELECT '${START}', activity, count(*), count(*), 0, 0, 0, 0 FROM pev WHERE pos = 1 GROUP BY activity
       UNION ALL

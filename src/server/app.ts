@@ -13,12 +13,15 @@ import type { Store } from '../store/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { homeRoutes } from './routes/home.ts';
 import { miningRoutes } from './routes/mining.ts';
+import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
 
 export interface AppOptions {
   store: Store;
   config: CaseflowConfig;
   /** pino logger settings; false in tests. */
   logger?: boolean | Record<string, unknown>;
+  /** The built dashboard to serve at `/`; default web/dist. Without it, `/` is the status page. */
+  webRoot?: string | null;
 }
 
 export { VERSION } from './version.ts';
@@ -66,6 +69,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(eventlogRoutes, { store: options.store });
   await app.register(miningRoutes, { store: options.store, config: options.config });
-  await app.register(homeRoutes, { store: options.store });
+  // The status page ("what is loaded") stays at /status; `/` is the dashboard once it is built.
+  const webRoot = options.webRoot === undefined ? WEB_DIST : options.webRoot;
+  const dashboard = webRoot !== null && dashboardBuilt(webRoot);
+  await app.register(homeRoutes, { store: options.store, paths: dashboard ? ['/status'] : ['/', '/status'] });
+  if (dashboard && webRoot) await app.register(webRoutes, { root: webRoot });
   return app;
 }

@@ -1,0 +1,152 @@
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { buildUrl, type DatasetsResponse } from './api.ts';
+import { FilterBar } from './components/FilterBar.tsx';
+import { Loading } from './components/Status.tsx';
+import { carriedOf, FILTER_KEYS } from './filters.ts';
+import { detectLang, I18nContext, type Lang, makeI18n } from './i18n.ts';
+import { Link, updateQuery, useLocation, withQuery } from './router.tsx';
+import { useApi } from './useApi.ts';
+
+const Overview = lazy(() => import('./pages/Overview.tsx'));
+const ProcessMap = lazy(() => import('./pages/ProcessMap.tsx'));
+const Variants = lazy(() => import('./pages/Variants.tsx'));
+const Cases = lazy(() => import('./pages/Cases.tsx'));
+const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
+
+type PageKey = 'overview' | 'map' | 'variants' | 'cases' | 'case' | 'notFound';
+
+function route(path: string): { page: PageKey; caseId?: string } {
+  const p = path.replace(/\/+$/, '') || '/';
+  if (p === '/') return { page: 'overview' };
+  if (p === '/map') return { page: 'map' };
+  if (p === '/variants') return { page: 'variants' };
+  if (p === '/cases') return { page: 'cases' };
+  const m = /^\/cases\/([^/]+)$/.exec(p);
+  if (m?.[1]) return { page: 'case', caseId: decodeURIComponent(m[1]) };
+  return { page: 'notFound' };
+}
+
+const NAV: { page: PageKey; path: string; label: 'navOverview' | 'navMap' | 'navVariants' | 'navCases' }[] = [
+  { page: 'overview', path: '/', label: 'navOverview' },
+  { page: 'map', path: '/map', label: 'navMap' },
+  { page: 'variants', path: '/variants', label: 'navVariants' },
+  { page: 'cases', path: '/cases', label: 'navCases' },
+];
+
+export function App() {
+  const { path, query } = useLocation();
+  const lang = detectLang(query);
+  const dataset = query.get('dataset') || 'default';
+  const datasets = useApi<DatasetsResponse>(buildUrl('/datasets'));
+  // As the API: French activity labels apply to the Genesys-derived log only.
+  const translate = dataset === 'default';
+  const i18n = useMemo(() => makeI18n(lang, translate), [lang, translate]);
+  const { t } = i18n;
+  const { page, caseId } = route(path);
+  const carried = carriedOf(query);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    try {
+      window.localStorage.setItem('caseflow.lang', lang);
+    } catch {
+      // storage may be disabled
+    }
+  }, [lang]);
+
+  useEffect(() => {
+    const name =
+      page === 'case'
+        ? `${t.caseTitle} ${caseId}`
+        : page === 'notFound'
+          ? t.notFound
+          : t[NAV.find((n) => n.page === page)?.label ?? 'navOverview'];
+    document.title = `${name} · Caseflow`;
+  }, [page, caseId, t]);
+
+  const setLang = (l: Lang) => updateQuery({ lang: l }, { replace: true });
+  const setDataset = (name: string) =>
+    updateQuery({
+      ...Object.fromEntries(FILTER_KEYS.map((k) => [k, undefined])),
+      dataset: name === 'default' ? undefined : name,
+      page: undefined,
+    });
+
+  const datasetItems = datasets.data?.items ?? [];
+  const datasetNames = datasetItems.some((d) => d.name === dataset)
+    ? datasetItems
+    : [{ name: dataset, format: '', source: null, importedAt: null, events: 0, cases: 0 }, ...datasetItems];
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <a className="skip-link" href="#main">
+        {t.skipToContent}
+      </a>
+      <header className="app-header">
+        <Link href={withQuery('/', carried)} className="brand" aria-label="Caseflow">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
+          Caseflow
+        </Link>
+        <nav aria-label={t.mainNav} className="main-nav">
+          {NAV.map((n) => (
+            <Link
+              key={n.page}
+              href={withQuery(n.path, carried)}
+              aria-current={page === n.page || (n.page === 'cases' && page === 'case') ? 'page' : undefined}
+              data-testid={`nav-${n.page}`}
+            >
+              {t[n.label]}
+            </Link>
+          ))}
+        </nav>
+        <div className="header-controls">
+          <label className="inline-field">
+            <span>{t.dataset}</span>
+            <select value={dataset} onChange={(e) => setDataset(e.target.value)} data-testid="dataset-select">
+              {datasetNames.map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.name}
+                  {d.format ? ` (${d.format})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="lang-switch" data-testid="lang-switch">
+            <legend className="visually-hidden">{t.language}</legend>
+            {(['en', 'fr'] as const).map((l) => (
+              <button
+                key={l}
+                type="button"
+                aria-pressed={lang === l}
+                onClick={() => setLang(l)}
+                data-testid={`lang-${l}`}
+                lang={l}
+                title={l === 'en' ? 'English' : 'Français'}
+              >
+                {l.toUpperCase()}
+              </button>
+            ))}
+          </fieldset>
+        </div>
+      </header>
+      {page !== 'case' && page !== 'notFound' && <FilterBar query={query} dataset={dataset} />}
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          {page === 'overview' && <Overview query={query} />}
+          {page === 'map' && <ProcessMap query={query} />}
+          {page === 'variants' && <Variants query={query} />}
+          {page === 'cases' && <Cases query={query} />}
+          {page === 'case' && caseId && <CaseDetail query={query} caseId={caseId} />}
+          {page === 'notFound' && (
+            <div className="status status-empty" data-testid="not-found">
+              <p>{t.notFound}</p>
+              <Link href={withQuery('/', carried)}>{t.backToOverview}</Link>
+            </div>
+          )}
+        </Suspense>
+      </main>
+    </I18nContext.Provider>
+  );
+}
