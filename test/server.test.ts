@@ -26,6 +26,14 @@ describe('HTTP API', () => {
     expect(body.cases).toBe((await store.readCases()).length);
   });
 
+  it('lists the values each filter can take, and the organization time zone', async () => {
+    const f = (await app.inject({ url: '/api/v1/facets' })).json();
+    expect(f.mediaType).toEqual(expect.arrayContaining(['voice', 'chat', 'email']));
+    expect(f.activity).toContain('Interaction Started');
+    expect([...f.queue].sort()).toEqual(f.queue);
+    expect((await app.inject({ url: '/api/v1/health' })).json().timeZone).toBe('UTC');
+  });
+
   it('pages the event log in order, with the 20 attributes', async () => {
     const all = await store.readEventLog();
     const first = (await app.inject({ url: '/api/v1/eventlog?page=1&pageSize=10' })).json();

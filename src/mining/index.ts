@@ -24,6 +24,7 @@ export {
   type DeviationKind,
 } from './conformance.ts';
 export { type DatasetItem, datasets } from './datasets.ts';
+export { type Facets, facets } from './facets.ts';
 export {
   EVENT_ORDER,
   type Filter,

@@ -94,14 +94,18 @@ export async function processMap(
 
   const [row] = await filteredQuery<MapRow>(store, filter, (param) => {
     const pct = projected ? param(activityPct) : '100';
-    // pev: the events the edges are computed on (projected onto the kept activities when some are hidden).
+    // The events the edges are computed on: fev, or its projection onto the kept activities. CTEs
+    // referenced several times are materialized (copied), so the query keeps their number low.
+    const src = projected ? 'pev' : 'fev';
     const pev = projected
       ? `pev AS (
           SELECT case_id, activity, ts, row_number() OVER w AS pos, lead(activity) OVER w AS next_activity,
             lead(ts) OVER w AS next_ts
           FROM fev WHERE activity IN (SELECT name FROM kept)
           WINDOW w AS (PARTITION BY case_id ORDER BY pos)),`
-      : 'pev AS (SELECT case_id, activity, ts, pos, next_activity, next_ts FROM fev),';
+      : '';
+    const steps = `(SELECT case_id, activity, next_activity, ${secondsBetween('ts', 'next_ts')} AS s
+        FROM ${src} WHERE next_activity IS NOT NULL)`;
     return `,
     -- DISTINCT aggregates are counted apart: next to holistic ones (median) they slow the whole aggregate
     act_stats AS (
@@ -114,24 +118,21 @@ export async function processMap(
         SELECT name, row_number() OVER (ORDER BY events DESC, name) AS rank, count(*) OVER () AS n FROM act)
       WHERE rank <= greatest(1, ceil(n * ${pct} / 100.0))),
     ${pev}
-    steps AS (
-      SELECT case_id, activity, next_activity, ${secondsBetween('ts', 'next_ts')} AS s
-      FROM pev WHERE next_activity IS NOT NULL),
     step_stats AS (
       SELECT activity AS src, next_activity AS dst, count(*) AS cnt, avg(s) AS mean_s, median(s) AS median_s,
         quantile_cont(s, 0.9) AS p90_s, max(s) AS max_s
-      FROM steps GROUP BY activity, next_activity),
+      FROM ${steps} GROUP BY activity, next_activity),
     step_cases AS (
-      SELECT activity AS src, next_activity AS dst, count(DISTINCT case_id) AS cases FROM steps
+      SELECT activity AS src, next_activity AS dst, count(DISTINCT case_id) AS cases FROM ${steps}
       GROUP BY activity, next_activity),
     edges AS (
       SELECT src, dst, cnt, cases, mean_s, median_s, p90_s, max_s FROM step_stats JOIN step_cases USING (src, dst)
       UNION ALL
-      SELECT '${START}', activity, count(*), count(*), 0, 0, 0, 0 FROM pev WHERE pos = 1 GROUP BY activity
+      SELECT '${START}', activity, count(*), count(*), 0, 0, 0, 0 FROM ${src} WHERE pos = 1 GROUP BY activity
       UNION ALL
-      SELECT activity, '${END}', count(*), count(*), 0, 0, 0, 0 FROM pev WHERE next_activity IS NULL
+      SELECT activity, '${END}', count(*), count(*), 0, 0, 0, 0 FROM ${src} WHERE next_activity IS NULL
       GROUP BY activity)
-    SELECT (SELECT count(*) FROM sel)::DOUBLE AS cases, (SELECT count(*) FROM fev)::DOUBLE AS events,
+    SELECT (SELECT count(*) FROM fev WHERE pos = 1)::DOUBLE AS cases, (SELECT count(*) FROM fev)::DOUBLE AS events,
       (SELECT count(*) FROM act)::DOUBLE AS all_activities,
       (SELECT list({name: name, events: events::DOUBLE, cases: cases::DOUBLE, mean_d: mean_d::DOUBLE,
           median_d: median_d::DOUBLE})

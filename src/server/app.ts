@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(eventlogRoutes, { store: options.store });
+  await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
   // The status page ("what is loaded") stays at /status; `/` is the dashboard once it is built.
   const webRoot = options.webRoot === undefined ? WEB_DIST : options.webRoot;

@@ -193,3 +193,12 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   if (body === null) throw new ApiError(response.status, 'the server answered with no JSON');
   return body as T;
 }
+
+/** GET /api/v1/facets: the values each filter can take in a dataset. */
+export interface Facets {
+  mediaType: string[];
+  queue: string[];
+  requestType: string[];
+  agent: string[];
+  activity: string[];
+}

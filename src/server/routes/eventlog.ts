@@ -1,11 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CaseflowConfig } from '../../config/index.ts';
 import { activityLabel, computeKpis } from '../../eventlog/index.ts';
 import type { Store } from '../../store/index.ts';
 import { errorSchema, eventLogRowSchema, isoDateOrDateTime, kpisSchema } from '../schemas.ts';
 import { VERSION } from '../version.ts';
 
-export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
+export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: CaseflowConfig }> = async (
+  app,
+  { store, config },
+) => {
   app.get(
     '/api/v1/health',
     {
@@ -16,6 +20,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (ap
           200: z.object({
             status: z.literal('ok'),
             version: z.string(),
+            timeZone: z.string().describe('the organization time zone used for grouping and display'),
             conversations: z.number(),
             cases: z.number(),
             events: z.number(),
@@ -27,7 +32,15 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (ap
       const row = await store.db.one<{ conversations: number; cases: number; events: number }>(`
         SELECT (SELECT count(*) FROM conversations)::INTEGER AS conversations,
           (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
-      return { status: 'ok' as const, version: VERSION, conversations: 0, cases: 0, events: 0, ...row };
+      return {
+        status: 'ok' as const,
+        version: VERSION,
+        timeZone: config.organization.timeZone,
+        conversations: 0,
+        cases: 0,
+        events: 0,
+        ...row,
+      };
     },
   );
 

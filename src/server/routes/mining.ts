@@ -9,6 +9,7 @@ import {
   conformance,
   datasets,
   END,
+  facets,
   filterSchema,
   handovers,
   listCases,
@@ -41,6 +42,19 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     '/api/v1/datasets',
     { schema: { tags, summary: 'Event logs available (default = Genesys-derived)' } },
     () => datasets(store),
+  );
+
+  app.get(
+    '/api/v1/facets',
+    {
+      schema: {
+        tags,
+        summary:
+          'Values the filters can take in a dataset (channels, queues, request types, agents, activities)',
+        querystring: z.object({ dataset: z.string().min(1).default('default') }),
+      },
+    },
+    (request) => facets(store, request.query.dataset),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { type ReactElement, useEffect, useId, useMemo, useState } from 'react';
-import { type BreakdownRow, buildUrl, type OverviewResponse } from '../api.ts';
+import { buildUrl, type Facets } from '../api.ts';
 import { addDays, FILTER_KEYS, isGenesys, listOf, removeFromList } from '../filters.ts';
 import { durationInput, parseDuration } from '../format.ts';
 import { useI18n } from '../i18n.ts';
@@ -11,22 +11,18 @@ interface Props {
   dataset: string;
 }
 
-const labelOf = (row: BreakdownRow, key: string): string | null => {
-  const v = row[key] ?? row.value ?? row.key ?? row.name;
-  return typeof v === 'string' ? v : null;
-};
-
-/** Values offered in the channel and request-type lists: those of the whole dataset. */
-function useOptions(dataset: string, genesys: boolean) {
-  const { data } = useApi<OverviewResponse>(genesys ? buildUrl('/overview', { dataset }) : null);
-  return useMemo(() => {
-    const values = (rows: BreakdownRow[] | undefined, key: string) =>
-      [...new Set((rows ?? []).map((r) => labelOf(r, key)).filter((v): v is string => !!v))].sort();
-    return {
-      mediaType: values(data?.byMediaType, 'mediaType'),
-      requestType: values(data?.byRequestType, 'requestType'),
-    };
-  }, [data]);
+/** Values offered by the pickers: those of the whole dataset (GET /api/v1/facets). */
+function useOptions(dataset: string) {
+  const { data } = useApi<Facets>(buildUrl('/facets', { dataset }));
+  return useMemo(
+    () => ({
+      mediaType: data?.mediaType ?? [],
+      requestType: data?.requestType ?? [],
+      queue: data?.queue ?? [],
+      agent: data?.agent ?? [],
+    }),
+    [data],
+  );
 }
 
 const ADVANCED = ['dateMode', 'queue', 'agent', 'minDuration', 'maxDuration'];
@@ -36,7 +32,7 @@ const CHIP_KEYS = ['activity', 'follows', 'variant'];
 export function FilterBar({ query, dataset }: Props) {
   const { t, activity } = useI18n();
   const genesys = isGenesys(query);
-  const options = useOptions(dataset, genesys);
+  const options = useOptions(dataset);
   const set = (key: string, value: string | undefined) => updateQuery({ [key]: value, page: undefined });
   const active = FILTER_KEYS.some((k) => k !== 'dataset' && query.get(k));
   const advancedSet = ADVANCED.filter((k) => query.get(k)).length;
@@ -148,8 +144,22 @@ export function FilterBar({ query, dataset }: Props) {
             </select>
           )}
         </Field>
-        {genesys && <TextListField label={t.filterQueue} param="queue" query={query} onSet={set} />}
-        <TextListField label={genesys ? t.filterAgent : t.resource} param="agent" query={query} onSet={set} />
+        {genesys && (
+          <TextListField
+            label={t.filterQueue}
+            param="queue"
+            query={query}
+            onSet={set}
+            suggestions={options.queue}
+          />
+        )}
+        <TextListField
+          label={genesys ? t.filterAgent : t.resource}
+          param="agent"
+          query={query}
+          onSet={set}
+          suggestions={options.agent}
+        />
         <DurationField label={t.filterMinDuration} param="minDuration" query={query} onSet={set} />
         <DurationField label={t.filterMaxDuration} param="maxDuration" query={query} onSet={set} />
       </div>
@@ -251,8 +261,9 @@ function BoolField({ label, param, query, onSet, yes, no }: ParamProps & { yes: 
 }
 
 /** Free text, applied on Enter or when the field loses focus. */
-function TextListField({ label, param, query, onSet }: ParamProps) {
+function TextListField({ label, param, query, onSet, suggestions }: ParamProps & { suggestions: string[] }) {
   const { t } = useI18n();
+  const listId = useId();
   const current = query.get(param) ?? '';
   const [text, setText] = useState(current);
   useEffect(() => setText(current), [current]);
@@ -263,18 +274,26 @@ function TextListField({ label, param, query, onSet }: ParamProps) {
   return (
     <Field label={label}>
       {(id) => (
-        <input
-          id={id}
-          type="search"
-          placeholder={t.listHint}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onBlur={apply}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') apply();
-          }}
-          data-testid={`filter-${param}`}
-        />
+        <>
+          <datalist id={listId}>
+            {suggestions.map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
+          <input
+            id={id}
+            type="search"
+            placeholder={t.listHint}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onBlur={apply}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') apply();
+            }}
+            list={listId}
+            data-testid={`filter-${param}`}
+          />
+        </>
       )}
     </Field>
   );

@@ -1,0 +1,22 @@
+import type { Store } from '../store/index.ts';
+
+/** The values a filter can take in a dataset, for pickers: channels, queues, request types, agents, activities. */
+export interface Facets {
+  mediaType: string[];
+  queue: string[];
+  requestType: string[];
+  agent: string[];
+  activity: string[];
+}
+
+export async function facets(store: Store, dataset: string): Promise<Facets> {
+  const values = (column: string) =>
+    `coalesce(list(DISTINCT ${column} ORDER BY ${column}) FILTER (WHERE ${column} IS NOT NULL), [])`;
+  const row = await store.db.one<Facets>(
+    `SELECT ${values('media_type')} AS "mediaType", ${values('queue_name')} AS queue,
+       ${values('request_type')} AS "requestType", ${values('resource')} AS agent, ${values('activity')} AS activity
+     FROM mining_events WHERE dataset = $dataset`,
+    { dataset },
+  );
+  return row ?? { mediaType: [], queue: [], requestType: [], agent: [], activity: [] };
+}
