@@ -67,7 +67,7 @@ export interface FilteredSql {
    * A WITH clause defining:
    * - `ev`: every event of the dataset with `pos` (1-based order in its case) and `next_activity`,
    *   `next_ts` (the directly-following event);
-   * - `case_stats`: one row per case: case_start, case_end, duration (s), events, variant, trace;
+   * - `case_stats`: one row per case: case_start, case_end, duration (s), events, variant, flags;
    * - `sel`: the case ids the filter keeps;
    * - `fev`: the events of the kept cases (columns of `ev`).
    */
@@ -129,20 +129,11 @@ export function filteredEvents(filter: Filter): FilteredSql {
   if (filter.maxDuration !== undefined) caseConditions.push(`cs.duration <= ${param(filter.maxDuration)}`);
 
   const where = caseConditions.length ? `WHERE ${caseConditions.join(' AND ')}` : '';
+  // mining_ev / mining_cases hold positions, next events and case figures (src/mining/materialize.ts).
   const sql = `WITH
-  ev AS (
-    SELECT *, row_number() OVER w AS pos, lead(activity) OVER w AS next_activity, lead(ts) OVER w AS next_ts
-    FROM mining_events WHERE dataset = $dataset
-    WINDOW w AS (PARTITION BY case_id ORDER BY ${EVENT_ORDER})),
-  case_stats AS (
-    SELECT case_id, min(ts) AS case_start, max(end_ts) AS case_end,
-      date_diff('millisecond', min(ts), max(end_ts)) / 1000.0 AS duration, count(*) AS events,
-      list(activity ORDER BY pos) AS trace,
-      ${VARIANT_ID} AS variant,
-      any_value(is_sla_compliant) AS is_sla_compliant, any_value(is_reopened) AS is_reopened,
-      any_value(is_fcr) AS is_fcr
-    FROM ev GROUP BY case_id),
+  ev AS NOT MATERIALIZED (SELECT * FROM mining_ev WHERE dataset = $dataset),
+  case_stats AS NOT MATERIALIZED (SELECT * FROM mining_cases WHERE dataset = $dataset),
   sel AS (SELECT cs.case_id FROM case_stats cs ${where}),
-  fev AS (SELECT ev.* FROM ev${where ? ' JOIN sel USING (case_id)' : ''})`;
+  fev AS NOT MATERIALIZED (SELECT ev.* FROM ev${where ? ' JOIN sel USING (case_id)' : ''})`;
   return { with: sql, params };
 }

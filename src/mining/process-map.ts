@@ -99,34 +99,30 @@ export async function processMap(
     const src = projected ? 'pev' : 'fev';
     const pev = projected
       ? `pev AS (
-          SELECT case_id, activity, ts, row_number() OVER w AS pos, lead(activity) OVER w AS next_activity,
-            lead(ts) OVER w AS next_ts
-          FROM fev WHERE activity IN (SELECT name FROM kept)
-          WINDOW w AS (PARTITION BY case_id ORDER BY pos)),`
+          SELECT *, row_number() OVER (PARTITION BY case_id, activity, next_activity ORDER BY pos) = 1 AS first_step
+          FROM (
+            SELECT case_id, activity, ts, row_number() OVER w AS pos, lead(activity) OVER w AS next_activity,
+              lead(ts) OVER w AS next_ts
+            FROM fev WHERE activity IN (SELECT name FROM kept)
+            WINDOW w AS (PARTITION BY case_id ORDER BY pos))),`
       : '';
-    const steps = `(SELECT case_id, activity, next_activity, ${secondsBetween('ts', 'next_ts')} AS s
+    const steps = `(SELECT case_id, activity, next_activity, first_step, ${secondsBetween('ts', 'next_ts')} AS s
         FROM ${src} WHERE next_activity IS NOT NULL)`;
     return `,
-    -- DISTINCT aggregates are counted apart: next to holistic ones (median) they slow the whole aggregate
-    act_stats AS (
-      SELECT activity AS name, count(*) AS events, avg(d) AS mean_d, median(d) AS median_d
-      FROM (SELECT activity, ${secondsBetween('ts', 'end_ts')} AS d FROM fev) GROUP BY activity),
-    act_cases AS (SELECT activity AS name, count(DISTINCT case_id) AS cases FROM fev GROUP BY activity),
-    act AS (SELECT * FROM act_stats JOIN act_cases USING (name)),
+    -- cases are counted on first occurrences (first_activity, first_step), not with DISTINCT aggregates
+    act AS (
+      SELECT activity AS name, count(*) AS events, count(*) FILTER (WHERE first_activity) AS cases,
+        avg(d) AS mean_d, median(d) AS median_d
+      FROM (SELECT activity, first_activity, ${secondsBetween('ts', 'end_ts')} AS d FROM fev) GROUP BY activity),
     kept AS (
       SELECT name FROM (
         SELECT name, row_number() OVER (ORDER BY events DESC, name) AS rank, count(*) OVER () AS n FROM act)
       WHERE rank <= greatest(1, ceil(n * ${pct} / 100.0))),
     ${pev}
-    step_stats AS (
-      SELECT activity AS src, next_activity AS dst, count(*) AS cnt, avg(s) AS mean_s, median(s) AS median_s,
-        quantile_cont(s, 0.9) AS p90_s, max(s) AS max_s
-      FROM ${steps} GROUP BY activity, next_activity),
-    step_cases AS (
-      SELECT activity AS src, next_activity AS dst, count(DISTINCT case_id) AS cases FROM ${steps}
-      GROUP BY activity, next_activity),
     edges AS (
-      SELECT src, dst, cnt, cases, mean_s, median_s, p90_s, max_s FROM step_stats JOIN step_cases USING (src, dst)
+      SELECT activity AS src, next_activity AS dst, count(*) AS cnt, count(*) FILTER (WHERE first_step) AS cases,
+        avg(s) AS mean_s, median(s) AS median_s, quantile_cont(s, 0.9) AS p90_s, max(s) AS max_s
+      FROM ${steps} GROUP BY activity, next_activity
       UNION ALL
       SELECT '${START}', activity, count(*), count(*), 0, 0, 0, 0 FROM ${src} WHERE pos = 1 GROUP BY activity
       UNION ALL

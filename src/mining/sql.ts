@@ -1,5 +1,6 @@
 import type { Store } from '../store/index.ts';
 import { type Filter, filteredEvents } from './filters.ts';
+import { ensureMaterialized } from './materialize.ts';
 
 /** Adds a named parameter and returns its placeholder. Names start with `m` (the filter's start with `p`). */
 export type Param = (value: string | number | boolean) => string;
@@ -13,6 +14,7 @@ export async function filteredQuery<T>(
   filter: Filter,
   body: (param: Param) => string,
 ): Promise<T[]> {
+  await ensureMaterialized(store, filter.dataset);
   const { with: withSql, params } = filteredEvents(filter);
   const all: Record<string, string | number | boolean> = { ...params };
   let n = 0;

@@ -289,6 +289,7 @@ export class Store {
       await this.db.run(BUILD_EVENTS);
       const counts = await this.db.one<{ events: number }>('SELECT count(*)::INTEGER AS events FROM events');
       await this.db.run(`DELETE FROM meta WHERE key = 'regroup_pending'`);
+      await this.bumpDataVersion('default');
       return { cases: grouping.cases.length, events: counts?.events ?? 0 };
     });
   }
@@ -377,6 +378,15 @@ export class Store {
       SELECT (SELECT count(*) FROM raw_conversations)::INTEGER AS conversations,
         (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
     return row ?? { conversations: 0, cases: 0, events: 0 };
+  }
+
+  /** Marks a dataset's events as changed, so that derived per-dataset tables are rebuilt on next use. */
+  async bumpDataVersion(dataset: string): Promise<void> {
+    await this.setMeta(`data_version:${dataset}`, `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  }
+
+  async dataVersion(dataset: string): Promise<string> {
+    return (await this.getMeta(`data_version:${dataset}`)) ?? 'none';
   }
 
   async setMeta(key: string, value: string): Promise<void> {

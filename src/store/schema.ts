@@ -50,4 +50,18 @@ CREATE OR REPLACE VIEW mining_events AS
   SELECT dataset, case_id, activity, ts, coalesce(end_ts, ts), resource, NULL, NULL, NULL, NULL,
     NULL, NULL, NULL, 0, seq
   FROM dataset_events;
+-- mining_events with each event's position in its case and its directly-following event, and one row per
+-- case: rebuilt per dataset when its data changes (src/mining/materialize.ts), so that queries on
+-- millions of events aggregate instead of re-sorting every case.
+CREATE TABLE IF NOT EXISTS mining_ev (
+  dataset VARCHAR, case_id VARCHAR, activity VARCHAR, ts TIMESTAMP, end_ts TIMESTAMP, resource VARCHAR,
+  conversation_id VARCHAR, media_type VARCHAR, queue_name VARCHAR, request_type VARCHAR,
+  is_sla_compliant BOOLEAN, is_reopened BOOLEAN, is_fcr BOOLEAN, tiebreak INTEGER, seq BIGINT,
+  pos BIGINT, next_activity VARCHAR, next_ts TIMESTAMP,
+  -- first occurrence in its case of this activity / of this (activity, next activity) step: counting
+  -- these rows counts cases without a DISTINCT aggregate
+  first_activity BOOLEAN, first_step BOOLEAN);
+CREATE TABLE IF NOT EXISTS mining_cases (
+  dataset VARCHAR, case_id VARCHAR, case_start TIMESTAMP, case_end TIMESTAMP, duration DOUBLE, events BIGINT,
+  variant VARCHAR, is_sla_compliant BOOLEAN, is_reopened BOOLEAN, is_fcr BOOLEAN);
 `;

@@ -33,6 +33,7 @@ export async function datasetExists(store: Store, name: string): Promise<boolean
 export async function removeDatasetRows(store: Store, name: string): Promise<void> {
   await store.db.run('DELETE FROM dataset_events WHERE dataset = $name', { name });
   await store.db.run('DELETE FROM datasets WHERE name = $name', { name });
+  await store.bumpDataVersion(name);
 }
 
 export async function datasetCounts(store: Store, name: string): Promise<{ events: number; cases: number }> {
@@ -47,6 +48,7 @@ export async function writeDatasetRow(
   store: Store,
   row: { name: string; format: string; source: string; importedAt: Date; events: number; cases: number },
 ): Promise<void> {
+  await store.bumpDataVersion(row.name);
   await store.db.run('DELETE FROM datasets WHERE name = $name', { name: row.name });
   await store.db.run('INSERT INTO datasets VALUES ($name, $format, $source, $importedAt, $events, $cases)', {
     name: row.name,
