@@ -197,10 +197,19 @@ interface Geometry {
   edgeIds: Map<string, string>;
 }
 
-function useLayout(data: MapData): { geometry: Geometry | null; error: string | null } {
-  const [state, setState] = useState<{ geometry: Geometry | null; error: string | null }>({
+/**
+ * ELK layout of the map. While a new layout is computed the previous geometry stays on screen, but
+ * `ready` is false until the geometry is that of the current data.
+ */
+function useLayout(data: MapData): { geometry: Geometry | null; error: string | null; ready: boolean } {
+  const [state, setState] = useState<{
+    geometry: Geometry | null;
+    error: string | null;
+    for: MapData | null;
+  }>({
     geometry: null,
     error: null,
+    for: null,
   });
   useEffect(() => {
     let cancelled = false;
@@ -233,17 +242,22 @@ function useLayout(data: MapData): { geometry: Geometry | null; error: string | 
       })),
     ).then(
       (layout) => {
-        if (!cancelled) setState({ geometry: { layout, nodeIds, edgeIds }, error: null });
+        if (!cancelled) setState({ geometry: { layout, nodeIds, edgeIds }, error: null, for: data });
       },
       (err: unknown) => {
-        if (!cancelled) setState({ geometry: null, error: String((err as Error)?.message ?? err) });
+        if (!cancelled)
+          setState({ geometry: null, error: String((err as Error)?.message ?? err), for: data });
       },
     );
     return () => {
       cancelled = true;
     };
   }, [data]);
-  return state;
+  return {
+    geometry: state.geometry,
+    error: state.error,
+    ready: state.geometry !== null && state.for === data,
+  };
 }
 
 interface Transform {
@@ -266,7 +280,7 @@ function MapCanvas({
   const i18n = useI18n();
   const { t, lang } = i18n;
   const activity = (name: string) => data.labels.get(name) ?? name;
-  const { geometry, error } = useLayout(data);
+  const { geometry, error, ready } = useLayout(data);
   const svgRef = useRef<SVGSVGElement>(null);
   const [transform, setTransform] = useState<Transform>({ k: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; tx: number; ty: number; moved: boolean } | null>(null);
@@ -416,7 +430,7 @@ function MapCanvas({
         tabIndex={0}
         data-testid="process-map"
         data-view={view}
-        data-ready={geometry ? 'true' : 'false'}
+        data-ready={ready ? 'true' : 'false'}
         onKeyDown={onKeyDown}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
@@ -478,7 +492,7 @@ function MapCanvas({
               return (
                 // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>
                 <g
-                  key={id}
+                  key={edgeId(edge)}
                   className={`map-edge ${selected ? 'selected' : ''} ${pseudo ? 'pseudo' : ''}`}
                   role="button"
                   tabIndex={0}
@@ -539,7 +553,7 @@ function MapCanvas({
                 return (
                   // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>
                   <g
-                    key={id}
+                    key={name}
                     className={`map-node pseudo ${selected ? 'selected' : ''}`}
                     role="button"
                     tabIndex={0}
@@ -590,7 +604,7 @@ function MapCanvas({
               return (
                 // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>
                 <g
-                  key={id}
+                  key={a.name}
                   className={`map-node ${selected ? 'selected' : ''}`}
                   role="button"
                   tabIndex={0}
