@@ -281,16 +281,11 @@ describe('filters', () => {
     expect(edge(map.edges, 'A', 'B')).toBeUndefined();
   });
 
-  it('other datasets and Genesys-only filters keep nothing', async () => {
+  it('Genesys-only filters keep nothing; an unknown dataset is an error, not an empty log', async () => {
     expect((await processMap(store, f({ mediaType: 'chat' }))).cases).toBe(0);
-    const empty = await processMap(store, parseFilter({ dataset: 'nothing' }));
-    expect(empty).toEqual({
-      cases: 0,
-      events: 0,
-      activities: [],
-      edges: [],
-      hidden: { activities: 0, edges: 0 },
-    });
+    await expect(processMap(store, parseFilter({ dataset: 'nothing' }))).rejects.toThrow(
+      /no dataset "nothing"/,
+    );
   });
 });
 

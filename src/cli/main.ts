@@ -5,6 +5,7 @@ import { ConfigError, configFile, loadConfig } from '../config/index.ts';
 import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
+import { UnknownDatasetError } from '../mining/index.ts';
 import { startServer } from '../server/index.ts';
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
@@ -341,7 +342,12 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    const usage = error instanceof UsageError || error instanceof InputError || error instanceof ConfigError;
+    const usage =
+      error instanceof UsageError ||
+      error instanceof InputError ||
+      error instanceof ConfigError ||
+      error instanceof UnknownDatasetError ||
+      error instanceof RangeError;
     process.stderr.write(`caseflow: ${(error as Error).message}\n`);
     if (!usage && process.env.CASEFLOW_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = usage ? 2 : 1;

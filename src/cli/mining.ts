@@ -5,6 +5,7 @@ import {
   CASE_SORTS,
   type CaseSort,
   conformance,
+  designedFlowsFor,
   END,
   handovers,
   listCases,
@@ -168,7 +169,9 @@ export function registerMiningCommands(program: Command, cli: CliContext, import
   ).action(async (opts) => {
     const filter = filterFromOptions(opts);
     const config = cli.config();
-    const result = await cli.withStore((store) => conformance(store, filter, config.mining));
+    const result = await cli.withStore((store) =>
+      conformance(store, filter, designedFlowsFor(config.mining, filter.dataset)),
+    );
     cli.print(Boolean(opts.json), result, () =>
       [
         `${result.fitting} of ${result.cases} cases fit (${(100 * result.share).toFixed(1)} %).`,

@@ -72,6 +72,8 @@ export const configSchema = z.strictObject({
       designedFlow: designedFlowSchema.default(GENESYS_DESIGNED_FLOW),
       /** Designed flows by ServiceRequestType, replacing designedFlow for cases of that type. */
       designedFlowByType: z.record(z.string(), designedFlowSchema).default({}),
+      /** Designed flows of imported datasets (they have no request types; the Genesys flow does not fit them). */
+      designedFlowByDataset: z.record(z.string(), designedFlowSchema).default({}),
     })
     .prefault({}),
 });

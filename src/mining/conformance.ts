@@ -37,6 +37,29 @@ const kindOrder = (column: string): string =>
  * last is not an allowed end (when `end` is not empty), a directly-follows pair not in `follows` (each pair
  * counted once per case), a `required` activity the case does not contain. A case fits when it has none.
  */
+/** A dataset has no designed flow in the configuration. */
+export class NoDesignedFlowError extends RangeError {
+  override name = 'NoDesignedFlowError';
+}
+
+/**
+ * The designed flows that apply to a dataset: the Genesys ones (`designedFlow`, `designedFlowByType`) for
+ * `default`, else `designedFlowByDataset[dataset]`.
+ */
+export function designedFlowsFor(
+  mining: MiningConfig,
+  dataset: string,
+): Pick<MiningConfig, 'designedFlow' | 'designedFlowByType'> {
+  if (dataset === 'default') return mining;
+  const flow = mining.designedFlowByDataset[dataset];
+  if (!flow) {
+    throw new NoDesignedFlowError(
+      `no designed flow for dataset "${dataset}": set mining.designedFlowByDataset["${dataset}"] in the configuration`,
+    );
+  }
+  return { designedFlow: flow, designedFlowByType: {} };
+}
+
 export async function conformance(
   store: Store,
   filter: Filter,

@@ -24,3 +24,22 @@ export async function datasets(store: Store): Promise<{ items: DatasetItem[] }> 
       WHERE name <> 'default' ORDER BY name)`);
   return { items: items.map((d) => ({ ...d, events: Number(d.events), cases: Number(d.cases) })) };
 }
+
+/** A dataset name that is neither `default` nor an imported log. */
+export class UnknownDatasetError extends Error {
+  override name = 'UnknownDatasetError';
+}
+
+/** Throws UnknownDatasetError unless the dataset exists (so a typo is not mistaken for an empty log). */
+export async function assertDataset(store: Store, name: string): Promise<void> {
+  if (name === 'default') return;
+  const row = await store.db.one<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM datasets WHERE name = $name)
+       OR EXISTS (SELECT 1 FROM dataset_events WHERE dataset = $name) AS found`,
+    { name },
+  );
+  if (!row?.found) {
+    const known = (await datasets(store)).items.map((d) => d.name).join(', ');
+    throw new UnknownDatasetError(`no dataset "${name}" (datasets: ${known})`);
+  }
+}

@@ -22,8 +22,10 @@ export {
   conformance,
   type Deviation,
   type DeviationKind,
+  designedFlowsFor,
+  NoDesignedFlowError,
 } from './conformance.ts';
-export { type DatasetItem, datasets } from './datasets.ts';
+export { assertDataset, type DatasetItem, datasets, UnknownDatasetError } from './datasets.ts';
 export { type Facets, facets } from './facets.ts';
 export {
   EVENT_ORDER,

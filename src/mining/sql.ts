@@ -1,4 +1,5 @@
 import type { Store } from '../store/index.ts';
+import { assertDataset } from './datasets.ts';
 import { type Filter, filteredEvents } from './filters.ts';
 import { ensureMaterialized } from './materialize.ts';
 
@@ -14,6 +15,7 @@ export async function filteredQuery<T>(
   filter: Filter,
   body: (param: Param) => string,
 ): Promise<T[]> {
+  await assertDataset(store, filter.dataset);
   await ensureMaterialized(store, filter.dataset);
   const { with: withSql, params } = filteredEvents(filter);
   const all: Record<string, string | number | boolean> = { ...params };

@@ -9,6 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { CaseflowConfig } from '../config/index.ts';
+import { UnknownDatasetError } from '../mining/index.ts';
 import type { Store } from '../store/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -41,6 +42,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply
         .code(400)
         .send({ statusCode: 400, error: 'Bad Request', message: `${error.validationContext}: ${details}` });
+    }
+    if (error instanceof UnknownDatasetError) {
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: error.message });
     }
     if (error instanceof RangeError) {
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message });

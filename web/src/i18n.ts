@@ -89,6 +89,8 @@ const en = {
   zoomOut: 'Zoom out',
   zoomFit: 'Fit to screen',
   mapHelp: 'Scroll to zoom, drag to pan; click an activity or a path for its figures.',
+  projectedPath:
+    'This path joins activities around hidden ones. Set Activities to 100 % to list the cases behind a path.',
   hiddenActivities: 'activities hidden',
   hiddenPaths: 'paths hidden',
   layingOut: 'Laying out…',
@@ -251,6 +253,8 @@ const fr: Labels = {
   zoomFit: 'Ajuster à l’écran',
   mapHelp:
     'Molette pour zoomer, glisser pour déplacer ; cliquez une activité ou un chemin pour ses chiffres.',
+  projectedPath:
+    'Ce chemin relie des activités autour d’activités masquées. Mettez Activités à 100 % pour lister les cas d’un chemin.',
   hiddenActivities: 'activités masquées',
   hiddenPaths: 'chemins masqués',
   layingOut: 'Mise en page…',

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import type { CaseflowConfig } from '../../config/index.ts';
 import { activityLabel, type Lang } from '../../eventlog/index.ts';
 import {
+  assertDataset,
   bottlenecks,
   CASE_SORTS,
   caseDetail,
   conformance,
   datasets,
+  designedFlowsFor,
   END,
   facets,
   filterSchema,
@@ -54,7 +56,10 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
         querystring: z.object({ dataset: z.string().min(1).default('default') }),
       },
     },
-    (request) => facets(store, request.query.dataset),
+    async (request) => {
+      await assertDataset(store, request.query.dataset);
+      return facets(store, request.query.dataset);
+    },
   );
 
   app.get(
@@ -131,6 +136,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     },
     async (request, reply) => {
       const { dataset, lang: language } = request.query;
+      await assertDataset(store, dataset);
       const detail = await caseDetail(store, dataset, request.params.id);
       if (!detail) {
         return reply.code(404).send({
@@ -185,7 +191,10 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     { schema: { tags, summary: 'Cases checked against the designed flow', querystring: query.extend(page) } },
     async (request) => {
       const { lang: _lang, page: p, pageSize, ...filter } = request.query;
-      return conformance(store, filter, config.mining, { page: p, pageSize });
+      return conformance(store, filter, designedFlowsFor(config.mining, filter.dataset), {
+        page: p,
+        pageSize,
+      });
     },
   );
 

@@ -690,6 +690,7 @@ function DetailPanel({
   let title: string;
   let rows: [string, string][];
   let link: string | null = null;
+  let projectedNote = false;
   let testId: string;
   if (selection.kind === 'node') {
     testId = `panel-node-${selection.name}`;
@@ -728,7 +729,10 @@ function DetailPanel({
         [t.p90Time, dur(e.p90Seconds)],
         [t.maxTime, dur(e.maxSeconds)],
       );
-      link = casesLink('follows', `${e.from}>${e.to}`);
+      // With hidden activities the path is drawn over shortened traces: "X directly followed by Y" on the
+      // full log is another set of cases, so no link is offered then.
+      link = pct(query, 'activities') < 100 ? null : casesLink('follows', `${e.from}>${e.to}`);
+      if (link === null) projectedNote = true;
     }
   }
 
@@ -755,6 +759,11 @@ function DetailPanel({
         <Link href={link} className="button primary" data-testid="panel-cases-link">
           {t.showCases} →
         </Link>
+      )}
+      {projectedNote && (
+        <p className="muted small" data-testid="panel-projected-note">
+          {t.projectedPath}
+        </p>
       )}
     </aside>
   );
