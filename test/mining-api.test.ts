@@ -128,6 +128,15 @@ describe('mining CLI', () => {
     );
     expect(filtered.total).toBeGreaterThan(0);
     expect(filtered.total).toBeLessThanOrEqual(summary.cases);
+    const listed = JSON.parse((await run([...d, 'datasets', '--json'])).stdout);
+    expect(listed.items.map((x: { name: string }) => x.name)).toEqual(['default', summary.dataset]);
+    const first = filtered.items[0].id;
+    const detail = JSON.parse(
+      (await run([...d, 'case', first, '--dataset', summary.dataset, '--json'])).stdout,
+    );
+    expect(detail.events.length).toBe(filtered.items[0].events);
+    const overview = JSON.parse((await run([...d, 'overview', ...ds])).stdout);
+    expect(overview.tiles.find((t: { key: string }) => t.key === 'cases')).toBeDefined();
     const unknown = await run([...d, 'map', '--dataset', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no dataset "nope"/);

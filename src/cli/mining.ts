@@ -1,14 +1,18 @@
 import { type Command, Option } from 'commander';
 import { activityLabel, type Lang } from '../eventlog/index.ts';
 import {
+  assertDataset,
   bottlenecks,
   CASE_SORTS,
   type CaseSort,
+  caseDetail,
   conformance,
+  datasets,
   designedFlowsFor,
   END,
   handovers,
   listCases,
+  overview,
   processMap,
   START,
   variants,
@@ -181,6 +185,73 @@ export function registerMiningCommands(program: Command, cli: CliContext, import
       ].join('\n'),
     );
   });
+
+  addFilterOptions(
+    program
+      .command('overview')
+      .description('KPI tiles against the previous period of equal length, daily trend, breakdowns')
+      .option('--json', 'print as JSON'),
+  ).action(async (opts) => {
+    const filter = filterFromOptions(opts);
+    const timeZone = cli.config().organization.timeZone;
+    const result = await cli.withStore((store) => overview(store, filter, timeZone));
+    const show = (key: string, v: number | null) =>
+      v === null
+        ? '—'
+        : key.endsWith('Pct')
+          ? `${v.toFixed(1)} %`
+          : key === 'medianResolution' || key === 'aht'
+            ? formatDuration(v)
+            : String(v);
+    cli.print(Boolean(opts.json), result, () =>
+      [
+        `Period ${result.period.from} → ${result.period.to} (previous: ${result.previous.from} → ${result.previous.to}), ${timeZone}`,
+        ...result.tiles.map(
+          (t) =>
+            `${t.key.padEnd(18)} ${show(t.key, t.value).padStart(10)}   previous ${show(t.key, t.previous)}`,
+        ),
+      ].join('\n'),
+    );
+  });
+
+  program
+    .command('datasets')
+    .description('the event logs process mining can read')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const result = await cli.withStore((store) => datasets(store));
+      cli.print(Boolean(opts.json), result, () =>
+        result.items
+          .map(
+            (d) =>
+              `${d.name.padEnd(24)} ${d.format.padEnd(8)} ${String(d.events).padStart(10)} events ${String(d.cases).padStart(9)} cases  ${d.source ?? ''}`,
+          )
+          .join('\n'),
+      );
+    });
+
+  program
+    .command('case')
+    .description("one case's timeline and attributes")
+    .argument('<id>', 'case id (ServiceRequest for the Genesys log)')
+    .option('--dataset <name>', 'event log', 'default')
+    .addOption(langOption())
+    .option('--json', 'print as JSON')
+    .action(async (id: string, opts: { dataset: string; lang: Lang; json?: boolean }) => {
+      const detail = await cli.withStore(async (store) => {
+        await assertDataset(store, opts.dataset);
+        return caseDetail(store, opts.dataset, id);
+      });
+      if (!detail) throw new UsageError(`no case ${id} in dataset ${opts.dataset}`);
+      const l = label(opts.dataset, opts.lang);
+      cli.print(Boolean(opts.json), detail, () =>
+        [
+          `${detail.id}: ${detail.start} → ${detail.end} (${formatDuration(detail.duration)}), ${detail.events.length} events`,
+          ...Object.entries(detail.attributes).map(([k, v]) => `  ${k}: ${v ?? '—'}`),
+          ...detail.events.map((e) => `  ${e.EventTime}  ${l(e.ActivityName)}`),
+        ].join('\n'),
+      );
+    });
 
   importCommand
     .command('eventlog')
