@@ -1,4 +1,4 @@
-import { iso, type Store } from '../store/index.ts';
+import { EVENT_LOG_COLUMNS, iso, type Store } from '../store/index.ts';
 import { EVENT_ORDER, type Filter, VARIANT_ID } from './filters.ts';
 import { filteredQuery, num, numOrNull, type PageOptions, paging, rows, sec } from './sql.ts';
 
@@ -168,15 +168,7 @@ export async function caseDetail(store: Store, dataset: string, id: string): Pro
       { id },
     );
     const events = await store.db.all<CaseEvent>(
-      `SELECT ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId", ActivityName AS "ActivityName",
-           ${iso('EventTime')} AS "EventTime", ${iso('EventEndTime')} AS "EventEndTime", Duration AS "Duration",
-           SourceSystem AS "SourceSystem", ${iso('LastDataUpdate')} AS "LastDataUpdate", MediaType AS "MediaType",
-           AgentId AS "AgentId", AgentName AS "AgentName", QueueName AS "QueueName", WrapUpCode AS "WrapUpCode",
-           ServiceRequestType AS "ServiceRequestType", CustomerSatisfactionScore AS "CustomerSatisfactionScore",
-           SlaTargetResolutionTime AS "SlaTargetResolutionTime", ServiceResolutionTime AS "ServiceResolutionTime",
-           IsSlaCompliant AS "IsSlaCompliant", IsReopened AS "IsReopened",
-           IsFirstContactResolution AS "IsFirstContactResolution"
-         FROM events WHERE ServiceRequest = $id
+      `SELECT ${EVENT_LOG_COLUMNS} FROM events WHERE ServiceRequest = $id
          ORDER BY EventTime, activity_order, ConversationId NULLS FIRST, seq`,
       { id },
     );

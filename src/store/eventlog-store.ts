@@ -453,6 +453,16 @@ export function toUtcTimestamp(value: string, name: string): string {
   return new Date(time).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** SQL select list of the `events` table as the 20 attributes (times as ISO-8601 UTC strings). */
+export const EVENT_LOG_COLUMNS = `ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId",
+  ActivityName AS "ActivityName", ${iso('EventTime')} AS "EventTime", ${iso('EventEndTime')} AS "EventEndTime",
+  Duration AS "Duration", SourceSystem AS "SourceSystem", ${iso('LastDataUpdate')} AS "LastDataUpdate",
+  MediaType AS "MediaType", AgentId AS "AgentId", AgentName AS "AgentName", QueueName AS "QueueName",
+  WrapUpCode AS "WrapUpCode", ServiceRequestType AS "ServiceRequestType",
+  CustomerSatisfactionScore AS "CustomerSatisfactionScore", SlaTargetResolutionTime AS "SlaTargetResolutionTime",
+  ServiceResolutionTime AS "ServiceResolutionTime", IsSlaCompliant AS "IsSlaCompliant", IsReopened AS "IsReopened",
+  IsFirstContactResolution AS "IsFirstContactResolution"`;
+
 /** SQL of a number column as plain text: integers without ".0". */
 export const numberText = (column: string): string =>
   `CASE WHEN ${column} = trunc(${column}) THEN CAST(CAST(${column} AS BIGINT) AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
@@ -464,14 +474,7 @@ function eventLogQuery(
   const { where, params } = eventFilter(filter);
   const limit = page ? `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}` : '';
   const sql = `
-    SELECT ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId", ActivityName AS "ActivityName",
-      ${iso('EventTime')} AS "EventTime", ${iso('EventEndTime')} AS "EventEndTime", Duration AS "Duration",
-      SourceSystem AS "SourceSystem", ${iso('LastDataUpdate')} AS "LastDataUpdate", MediaType AS "MediaType",
-      AgentId AS "AgentId", AgentName AS "AgentName", QueueName AS "QueueName", WrapUpCode AS "WrapUpCode",
-      ServiceRequestType AS "ServiceRequestType", CustomerSatisfactionScore AS "CustomerSatisfactionScore",
-      SlaTargetResolutionTime AS "SlaTargetResolutionTime", ServiceResolutionTime AS "ServiceResolutionTime",
-      IsSlaCompliant AS "IsSlaCompliant", IsReopened AS "IsReopened",
-      IsFirstContactResolution AS "IsFirstContactResolution"
+    SELECT ${EVENT_LOG_COLUMNS}
     FROM events ${where}
     ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq ${limit}`;
   return { sql, params };

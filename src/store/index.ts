@@ -2,6 +2,7 @@ export { AnalyticsDb, iso } from './duckdb.ts';
 export {
   type CaseSummary,
   type DirectoryKind,
+  EVENT_LOG_COLUMNS,
   type EventLogFilter,
   numberText,
   Store,
