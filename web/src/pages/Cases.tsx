@@ -1,7 +1,7 @@
 import { buildUrl, type CaseSummary, type CasesResponse } from '../api.ts';
 import { Pager, pagingOf } from '../components/Pager.tsx';
 import { Empty, ErrorBox, Loading, Refreshing } from '../components/Status.tsx';
-import { carriedOf, filterOf } from '../filters.ts';
+import { carriedOf, filterOf, isGenesys } from '../filters.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../format.ts';
 import { type Labels, useI18n } from '../i18n.ts';
 import { Link, navigate, updateQuery, withQuery } from '../router.tsx';
@@ -22,6 +22,8 @@ export default function Cases({ query }: { query: URLSearchParams }) {
   const url = buildUrl('/cases', { ...filterOf(query), page, pageSize, sort });
   const { data, loading, error, reload } = useApi<CasesResponse>(url);
 
+  // Imported logs have no Genesys case attributes: their columns are left out.
+  const genesys = isGenesys(query);
   const bool = (v: boolean | null, yes = t.yes, no = t.no) => (v === null ? '—' : v ? yes : no);
 
   return (
@@ -51,14 +53,18 @@ export default function Cases({ query }: { query: URLSearchParams }) {
                   <SortHeader label={t.start} column="start" sort={sort} />
                   <SortHeader label={t.duration} column="duration" sort={sort} numeric />
                   <SortHeader label={t.events} column="events" sort={sort} numeric />
-                  <th scope="col">{t.requestType}</th>
-                  <th scope="col">{t.channel}</th>
-                  <th scope="col">{t.sla}</th>
-                  <th scope="col">{t.fcr}</th>
-                  <th scope="col">{t.reopened}</th>
-                  <th scope="col" className="num">
-                    {t.csat}
-                  </th>
+                  {genesys && (
+                    <>
+                      <th scope="col">{t.requestType}</th>
+                      <th scope="col">{t.channel}</th>
+                      <th scope="col">{t.sla}</th>
+                      <th scope="col">{t.fcr}</th>
+                      <th scope="col">{t.reopened}</th>
+                      <th scope="col" className="num">
+                        {t.csat}
+                      </th>
+                    </>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -82,14 +88,18 @@ export default function Cases({ query }: { query: URLSearchParams }) {
                       <td>{formatDateTime(c.start, lang)}</td>
                       <td className="num">{formatDuration(c.duration, lang)}</td>
                       <td className="num">{formatNumber(c.events, lang)}</td>
-                      <td>{c.requestType ?? '—'}</td>
-                      <td>{c.mediaType ?? '—'}</td>
-                      <td>
-                        <Flag value={c.slaCompliant} yes={t.slaMet} no={t.slaMissed} goodWhen />
-                      </td>
-                      <td>{bool(c.fcr)}</td>
-                      <td>{bool(c.reopened)}</td>
-                      <td className="num">{c.csat === null ? '—' : formatNumber(c.csat, lang, 0)}</td>
+                      {genesys && (
+                        <>
+                          <td>{c.requestType ?? '—'}</td>
+                          <td>{c.mediaType ?? '—'}</td>
+                          <td>
+                            <Flag value={c.slaCompliant} yes={t.slaMet} no={t.slaMissed} goodWhen />
+                          </td>
+                          <td>{bool(c.fcr)}</td>
+                          <td>{bool(c.reopened)}</td>
+                          <td className="num">{c.csat === null ? '—' : formatNumber(c.csat, lang, 0)}</td>
+                        </>
+                      )}
                     </tr>
                   );
                 })}
