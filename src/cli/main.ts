@@ -5,11 +5,11 @@ import { ConfigError, configFile, loadConfig } from '../config/index.ts';
 import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
-import { UnknownDatasetError } from '../mining/index.ts';
+import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { startServer } from '../server/index.ts';
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { formatDuration } from './format.ts';
@@ -58,7 +58,7 @@ importCmd
     const summary = await withStore(async (store) => {
       const progress = new Progress('Importing', !opts.json, ' MB');
       try {
-        return await importGenesys(store, paths, {
+        const result = await importGenesys(store, paths, {
           config: cfg,
           users: opts.users,
           queues: opts.queues,
@@ -69,6 +69,9 @@ importCmd
               detail: `${p.conversations} conversations, ${p.rejected} rejected`,
             }),
         });
+        progress.stop();
+        await prepareMining(store, 'default', !opts.json);
+        return result;
       } finally {
         progress.stop();
       }
@@ -268,6 +271,8 @@ export async function loadDemo(
       onProgress: (p) =>
         importing.update(mb(p.bytesRead), mb(p.bytesTotal), { detail: `${p.conversations} conversations` }),
     });
+    importing.stop();
+    await prepareMining(store, 'default', showProgress);
     return { dir, import: summary };
   } finally {
     importing.stop();
@@ -332,7 +337,13 @@ async function holdsNoData(dataDir: string): Promise<boolean> {
   }
 }
 
-registerMiningCommands(program, cli, importCmd);
+/** Builds the process-mining tables right after an import, so that the first map or dashboard view is fast. */
+async function prepareMining(store: Store, dataset: string, verbose: boolean): Promise<void> {
+  if (verbose && process.stderr.isTTY) process.stderr.write('Preparing process-mining tables…\n');
+  await ensureMaterialized(store, dataset);
+}
+
+registerMiningCommands(program, cli, importCmd, prepareMining);
 
 async function main(): Promise<void> {
   try {

@@ -18,6 +18,7 @@ import {
   variants,
 } from '../mining/index.ts';
 import { EVENTLOG_FORMATS, type EventLogFormat, importEventLog } from '../sources/eventlog/index.ts';
+import type { Store } from '../store/index.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { addFilterOptions, filterFromOptions } from './filter-options.ts';
@@ -36,7 +37,12 @@ const pageNumber = (name: string) => (value: string) => {
 };
 
 /** caseflow map | variants | cases | bottlenecks | handovers | conformance, and import eventlog. */
-export function registerMiningCommands(program: Command, cli: CliContext, importCommand: Command): void {
+export function registerMiningCommands(
+  program: Command,
+  cli: CliContext,
+  importCommand: Command,
+  prepareMining: (store: Store, dataset: string, verbose: boolean) => Promise<void>,
+): void {
   const langOption = () =>
     new Option('--lang <lang>', 'language of activity names').choices(['en', 'fr']).default('en');
   const label = (dataset: string, lang: Lang) => (name: string) =>
@@ -270,7 +276,7 @@ export function registerMiningCommands(program: Command, cli: CliContext, import
       const progress = new Progress('Importing', !opts.json, ' MB');
       const summary = await cli.withStore(async (store) => {
         try {
-          return await importEventLog(store, file, {
+          const result = await importEventLog(store, file, {
             format: opts.format as EventLogFormat,
             dataset: opts.dataset,
             case: opts.case,
@@ -282,6 +288,9 @@ export function registerMiningCommands(program: Command, cli: CliContext, import
             onProgress: (read, total) =>
               progress.update(Math.round(read / 1e5) / 10, Math.round(total / 1e5) / 10),
           });
+          progress.stop();
+          if (result.events > 0) await prepareMining(store, result.dataset, !opts.json);
+          return result;
         } finally {
           progress.stop();
         }

@@ -37,6 +37,7 @@ export {
   VARIANT_ID,
 } from './filters.ts';
 export { type HandoverCell, type HandoverKind, type Handovers, handovers } from './handovers.ts';
+export { ensureMaterialized } from './materialize.ts';
 export {
   type Breakdown,
   DEFAULT_PERIOD_DAYS,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CaseflowConfig } from '../config/index.ts';
+import { ensureMaterialized } from '../mining/index.ts';
 import { openStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 
@@ -31,6 +32,8 @@ export async function startServer(options: ServeOptions): Promise<void> {
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port: config.server.port, host: config.server.host });
+  // Warm the process-mining tables of the Genesys log, so that the first dashboard view is fast.
+  ensureMaterialized(store, 'default').catch((error: unknown) => app.log.error(error));
   const address = `http://${config.server.host}:${config.server.port}`;
   process.stderr.write(`Caseflow serving ${path.resolve(dataDir)} at ${address}\n`);
 }
