@@ -27,12 +27,57 @@ export type FilterKey = (typeof FILTER_KEYS)[number];
 /** Parameters that follow the user from page to page: the filter and the language. */
 export const CARRIED_KEYS: readonly string[] = [...FILTER_KEYS, 'lang'];
 
-/** The filter part of a query string, as a plain object (only keys that are set). */
+let organizationTimeZone: string | null = null;
+
+/** The organization's time zone (from /api/v1/health): the dashboard's dates are its calendar days. */
+export function setOrganizationTimeZone(timeZone: string): void {
+  organizationTimeZone = timeZone;
+}
+
+/** Milliseconds the zone is ahead of UTC at an instant. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return (
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant
+  );
+}
+
+/** The UTC instant (ISO-8601) at which a calendar day (YYYY-MM-DD) starts in a time zone. */
+export function zonedDayStart(date: string, timeZone: string): string {
+  const [y = 1970, m = 1, d = 1] = date.split('-').map(Number);
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // Twice: the offset at the first estimate may differ from the offset at local midnight (DST).
+  const first = midnightUtc - zoneOffset(midnightUtc, timeZone);
+  return new Date(midnightUtc - zoneOffset(first, timeZone)).toISOString();
+}
+
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The filter part of a query string, as a plain object (only keys that are set), ready for the API:
+ * calendar days of `from`/`to` become the instants they start in the organization's time zone (the API
+ * reads bare dates as UTC days).
+ */
 export function filterOf(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of FILTER_KEYS) {
     const values = query.getAll(key).filter(Boolean);
-    if (values.length) out[key] = values.join(',');
+    if (!values.length) continue;
+    const value = values.join(',');
+    out[key] =
+      (key === 'from' || key === 'to') && organizationTimeZone && BARE_DATE.test(value)
+        ? zonedDayStart(value, organizationTimeZone)
+        : value;
   }
   return out;
 }
