@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
-import { activityLabel, type Lang } from '../eventlog/index.ts';
+import type { Lang } from '../eventlog/index.ts';
 import {
+  activityDisplay,
   assertDataset,
   bottlenecks,
   CASE_SORTS,
@@ -9,12 +10,10 @@ import {
   conformance,
   datasets,
   designedFlowsFor,
-  END,
   handovers,
   listCases,
   overview,
   processMap,
-  START,
   variants,
 } from '../mining/index.ts';
 import { EVENTLOG_FORMATS, type EventLogFormat, importEventLog } from '../sources/eventlog/index.ts';
@@ -45,8 +44,6 @@ export function registerMiningCommands(
 ): void {
   const langOption = () =>
     new Option('--lang <lang>', 'language of activity names').choices(['en', 'fr']).default('en');
-  const label = (dataset: string, lang: Lang) => (name: string) =>
-    dataset === 'default' && name !== START && name !== END ? activityLabel(name, lang) : name;
 
   addFilterOptions(
     program
@@ -66,7 +63,7 @@ export function registerMiningCommands(
     const map = await cli.withStore((store) =>
       processMap(store, filter, { activities: opts.activities, paths: opts.paths }),
     );
-    const l = label(filter.dataset, opts.lang);
+    const l = activityDisplay(filter.dataset, opts.lang);
     cli.print(Boolean(opts.json), map, () =>
       [
         `${map.cases} cases, ${map.events} events; ${map.activities.length} activities, ${map.edges.length} paths shown (${map.hidden.activities} activities, ${map.hidden.edges} paths hidden).`,
@@ -95,7 +92,7 @@ export function registerMiningCommands(
     const result = await cli.withStore((store) =>
       variants(store, filter, { page: opts.page, pageSize: opts.pageSize }),
     );
-    const l = label(filter.dataset, opts.lang);
+    const l = activityDisplay(filter.dataset, opts.lang);
     cli.print(Boolean(opts.json), result, () =>
       [
         `${result.total} variants over ${result.cases} cases.`,
@@ -249,7 +246,7 @@ export function registerMiningCommands(
         return caseDetail(store, opts.dataset, id);
       });
       if (!detail) throw new UsageError(`no case ${id} in dataset ${opts.dataset}`);
-      const l = label(opts.dataset, opts.lang);
+      const l = activityDisplay(opts.dataset, opts.lang);
       cli.print(Boolean(opts.json), detail, () =>
         [
           `${detail.id}: ${detail.start} → ${detail.end} (${formatDuration(detail.duration)}), ${detail.events.length} events`,

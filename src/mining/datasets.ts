@@ -32,13 +32,7 @@ export class UnknownDatasetError extends Error {
 
 /** Throws UnknownDatasetError unless the dataset exists (so a typo is not mistaken for an empty log). */
 export async function assertDataset(store: Store, name: string): Promise<void> {
-  if (name === 'default') return;
-  const row = await store.db.one<{ found: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM datasets WHERE name = $name)
-       OR EXISTS (SELECT 1 FROM dataset_events WHERE dataset = $name) AS found`,
-    { name },
-  );
-  if (!row?.found) {
+  if (!(await store.datasetExists(name))) {
     const known = (await datasets(store)).items.map((d) => d.name).join(', ');
     throw new UnknownDatasetError(`no dataset "${name}" (datasets: ${known})`);
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toUtcTimestamp } from '../store/index.ts';
+import { parseDateOrDateTime, toUtcTimestamp } from '../store/index.ts';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -9,12 +9,11 @@ const bool = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .transform((v) => v === true || v === 'true')
   .optional();
-const date = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v)), {
-    message: 'not an ISO-8601 date or date-time',
-  })
-  .optional();
+/** An ISO-8601 date (a UTC day) or date-time. */
+export const isoDateOrDateTime = z.string().refine((v) => !Number.isNaN(parseDateOrDateTime(v)), {
+  message: 'not an ISO-8601 date or date-time',
+});
+const date = isoDateOrDateTime.optional();
 const seconds = z.coerce.number().min(0).optional();
 
 /**

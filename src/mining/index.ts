@@ -33,10 +33,12 @@ export {
   type FilterInput,
   filteredEvents,
   filterSchema,
+  isoDateOrDateTime,
   parseFilter,
   VARIANT_ID,
 } from './filters.ts';
 export { type HandoverCell, type HandoverKind, type Handovers, handovers } from './handovers.ts';
+export { activityDisplay } from './labels.ts';
 export { ensureMaterialized } from './materialize.ts';
 export {
   type Breakdown,

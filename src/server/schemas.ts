@@ -48,10 +48,4 @@ export const kpisSchema = z.object({
   byMediaType: z.array(z.object({ mediaType: z.string().nullable(), ...kpiFigures })),
 });
 
-export const isoDateOrDateTime = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v)), {
-    message: 'not an ISO-8601 date or date-time',
-  });
-
 export const errorSchema = z.object({ statusCode: z.number(), error: z.string(), message: z.string() });

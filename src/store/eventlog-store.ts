@@ -380,6 +380,17 @@ export class Store {
     return row ?? { conversations: 0, cases: 0, events: 0 };
   }
 
+  /** True for `default` and for a dataset that has a `datasets` row or events. */
+  async datasetExists(name: string): Promise<boolean> {
+    if (name === 'default') return true;
+    const row = await this.db.one<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM datasets WHERE name = $name)
+         OR EXISTS (SELECT 1 FROM dataset_events WHERE dataset = $name) AS found`,
+      { name },
+    );
+    return row?.found ?? false;
+  }
+
   /** Marks a dataset's events as changed, so that derived per-dataset tables are rebuilt on next use. */
   async bumpDataVersion(dataset: string): Promise<void> {
     await this.setMeta(`data_version:${dataset}`, `${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -447,8 +458,13 @@ function eventFilter(filter: EventLogFilter): { where: string; params: Record<st
 }
 
 /** Accepts a date (YYYY-MM-DD) or an ISO date-time; returns a UTC timestamp literal. */
+/** Epoch ms of an ISO-8601 date (a UTC day) or date-time; NaN when it is neither. */
+export function parseDateOrDateTime(value: string): number {
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+}
+
 export function toUtcTimestamp(value: string, name: string): string {
-  const time = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const time = parseDateOrDateTime(value);
   if (Number.isNaN(time)) throw new RangeError(`--${name}: "${value}" is not an ISO-8601 date or date-time`);
   return new Date(time).toISOString().replace('T', ' ').replace('Z', '');
 }

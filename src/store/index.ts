@@ -5,6 +5,7 @@ export {
   EVENT_LOG_COLUMNS,
   type EventLogFilter,
   numberText,
+  parseDateOrDateTime,
   Store,
   type StoredConversation,
   type StoredVersion,

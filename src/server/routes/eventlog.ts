@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseflowConfig } from '../../config/index.ts';
 import { activityLabel, computeKpis } from '../../eventlog/index.ts';
+import { isoDateOrDateTime } from '../../mining/index.ts';
 import type { Store } from '../../store/index.ts';
-import { errorSchema, eventLogRowSchema, isoDateOrDateTime, kpisSchema } from '../schemas.ts';
+import { errorSchema, eventLogRowSchema, kpisSchema } from '../schemas.ts';
 import { VERSION } from '../version.ts';
 
 export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: CaseflowConfig }> = async (
@@ -29,17 +30,11 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
       },
     },
     async () => {
-      const row = await store.db.one<{ conversations: number; cases: number; events: number }>(`
-        SELECT (SELECT count(*) FROM conversations)::INTEGER AS conversations,
-          (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
       return {
         status: 'ok' as const,
         version: VERSION,
         timeZone: config.organization.timeZone,
-        conversations: 0,
-        cases: 0,
-        events: 0,
-        ...row,
+        ...(await store.counts()),
       };
     },
   );

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CaseflowConfig } from '../../config/index.ts';
-import { activityLabel, type Lang } from '../../eventlog/index.ts';
 import {
+  activityDisplay,
   assertDataset,
   bottlenecks,
   CASE_SORTS,
@@ -10,14 +10,12 @@ import {
   conformance,
   datasets,
   designedFlowsFor,
-  END,
   facets,
   filterSchema,
   handovers,
   listCases,
   overview,
   processMap,
-  START,
   variants,
 } from '../../mining/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -28,10 +26,6 @@ const page = {
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 };
 const query = filterSchema.extend({ lang });
-
-/** Activity names of the Genesys log in the chosen language; imported logs keep theirs. */
-const labeller = (dataset: string, language: Lang) => (name: string) =>
-  dataset === 'default' && name !== START && name !== END ? activityLabel(name, language) : name;
 
 /** Process mining routes (docs/mining-api.md): every view takes the shared filter. */
 export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: CaseflowConfig }> = async (
@@ -77,7 +71,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     async (request) => {
       const { lang: language, activities, paths, ...filter } = request.query;
       const map = await processMap(store, filter, { activities, paths });
-      const label = labeller(filter.dataset, language);
+      const label = activityDisplay(filter.dataset, language);
       return {
         ...map,
         activities: map.activities.map((a) => ({ ...a, id: a.name, name: label(a.name) })),
@@ -104,7 +98,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     async (request) => {
       const { lang: language, page: p, pageSize, ...filter } = request.query;
       const result = await variants(store, filter, { page: p, pageSize });
-      const label = labeller(filter.dataset, language);
+      const label = activityDisplay(filter.dataset, language);
       return { ...result, items: result.items.map((v) => ({ ...v, labels: v.activities.map(label) })) };
     },
   );
@@ -145,7 +139,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
           message: `no case ${request.params.id} in ${dataset}`,
         });
       }
-      const label = labeller(dataset, language);
+      const label = activityDisplay(dataset, language);
       return {
         ...detail,
         activities: detail.activities.map(label),
@@ -162,7 +156,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     async (request) => {
       const { lang: language, ...filter } = request.query;
       const result = await bottlenecks(store, filter);
-      const label = labeller(filter.dataset, language);
+      const label = activityDisplay(filter.dataset, language);
       return {
         ...result,
         activities: result.activities.map((a) => ({ ...a, name: label(a.name) })),

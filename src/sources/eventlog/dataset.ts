@@ -21,14 +21,6 @@ export async function listDatasets(store: Store): Promise<DatasetInfo[]> {
     FROM datasets ORDER BY name`);
 }
 
-export async function datasetExists(store: Store, name: string): Promise<boolean> {
-  const row = await store.db.one<{ n: number }>(
-    'SELECT ((SELECT count(*) FROM datasets WHERE name = $name) + (SELECT count(*) FROM (SELECT 1 FROM dataset_events WHERE dataset = $name LIMIT 1)))::INTEGER AS n',
-    { name },
-  );
-  return (row?.n ?? 0) > 0;
-}
-
 /** Removes a dataset's events and its `datasets` row (no transaction of its own). */
 export async function removeDatasetRows(store: Store, name: string): Promise<void> {
   await store.db.run('DELETE FROM dataset_events WHERE dataset = $name', { name });

@@ -3,14 +3,7 @@ import type { Store } from '../../store/index.ts';
 import { Quarantine, type Rejection } from '../quarantine.ts';
 import { InputError } from '../records.ts';
 import { type CsvLayout, readCsvEvents } from './csv.ts';
-import {
-  appendEvent,
-  checkDeletable,
-  datasetCounts,
-  datasetExists,
-  removeDatasetRows,
-  writeDatasetRow,
-} from './dataset.ts';
+import { appendEvent, checkDeletable, datasetCounts, removeDatasetRows, writeDatasetRow } from './dataset.ts';
 import { checkDatasetName, datasetNameFromFile, openInput } from './input.ts';
 import type { ReadBatch } from './model.ts';
 import { readXesEvents } from './xes.ts';
@@ -127,6 +120,6 @@ export async function importEventLog(
 /** Deletes an imported dataset (its events and its `datasets` row); InputError if there is none. */
 export async function deleteDataset(store: Store, name: string): Promise<void> {
   checkDeletable(name);
-  if (!(await datasetExists(store, name))) throw new InputError(`no dataset named '${name}'`);
+  if (!(await store.datasetExists(name))) throw new InputError(`no dataset named '${name}'`);
   await store.db.transaction(() => removeDatasetRows(store, name));
 }
