@@ -49,3 +49,28 @@ export function Refreshing({ active }: { active: boolean }) {
     </div>
   );
 }
+
+/**
+ * What a view shows for its API answer: the error (with retry), a spinner until the first answer, the
+ * empty state, or the content.
+ */
+export function ApiState<T>({
+  data,
+  error,
+  reload,
+  isEmpty,
+  empty,
+  children,
+}: {
+  data: T | null | undefined;
+  error: ApiError | null | undefined;
+  reload: () => void;
+  isEmpty: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (error) return <ErrorBox error={error} onRetry={reload} />;
+  if (data === null || data === undefined) return <Loading />;
+  if (isEmpty(data)) return <Empty>{empty}</Empty>;
+  return <>{children(data)}</>;
+}

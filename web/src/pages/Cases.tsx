@@ -1,6 +1,6 @@
 import { buildUrl, type CaseSummary, type CasesResponse } from '../api.ts';
 import { Pager, pagingOf } from '../components/Pager.tsx';
-import { Empty, ErrorBox, Loading, Refreshing } from '../components/Status.tsx';
+import { ApiState, Refreshing } from '../components/Status.tsx';
 import { carriedOf, filterOf, isGenesys } from '../filters.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../format.ts';
 import { type Labels, useI18n } from '../i18n.ts';
@@ -36,79 +36,75 @@ export default function Cases({ query }: { query: URLSearchParams }) {
           </p>
         )}
       </div>
-      {error ? (
-        <ErrorBox error={error} onRetry={reload} />
-      ) : !data ? (
-        <Loading />
-      ) : data.items.length === 0 ? (
-        <Empty />
-      ) : (
-        <div className="card table-card">
-          <Refreshing active={loading} />
-          <div className="table-wrap">
-            <table className="data-table cases-table" data-testid="cases-table">
-              <thead>
-                <tr>
-                  <SortHeader label={t.caseId} column="id" sort={sort} />
-                  <SortHeader label={t.start} column="start" sort={sort} />
-                  <SortHeader label={t.duration} column="duration" sort={sort} numeric />
-                  <SortHeader label={t.events} column="events" sort={sort} numeric />
-                  {genesys && (
-                    <>
-                      <th scope="col">{t.requestType}</th>
-                      <th scope="col">{t.channel}</th>
-                      <th scope="col">{t.sla}</th>
-                      <th scope="col">{t.fcr}</th>
-                      <th scope="col">{t.reopened}</th>
-                      <th scope="col" className="num">
-                        {t.csat}
-                      </th>
-                    </>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((c: CaseSummary) => {
-                  const href = caseHref(c.id, query);
-                  return (
-                    <tr
-                      key={c.id}
-                      className="clickable"
-                      data-testid={`case-row-${c.id}`}
-                      onClick={(e) => {
-                        if ((e.target as HTMLElement).closest('a,button')) return;
-                        navigate(href);
-                      }}
-                    >
-                      <td>
-                        <Link href={href} className="mono" data-testid="case-link">
-                          {c.id}
-                        </Link>
-                      </td>
-                      <td>{formatDateTime(c.start, lang)}</td>
-                      <td className="num">{formatDuration(c.duration, lang)}</td>
-                      <td className="num">{formatNumber(c.events, lang)}</td>
-                      {genesys && (
-                        <>
-                          <td>{c.requestType ?? '—'}</td>
-                          <td>{c.mediaType ?? '—'}</td>
-                          <td>
-                            <Flag value={c.slaCompliant} yes={t.slaMet} no={t.slaMissed} goodWhen />
-                          </td>
-                          <td>{bool(c.fcr)}</td>
-                          <td>{bool(c.reopened)}</td>
-                          <td className="num">{c.csat === null ? '—' : formatNumber(c.csat, lang, 0)}</td>
-                        </>
-                      )}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+      <ApiState data={data} error={error} reload={reload} isEmpty={(d) => d.items.length === 0}>
+        {(data) => (
+          <div className="card table-card">
+            <Refreshing active={loading} />
+            <div className="table-wrap">
+              <table className="data-table cases-table" data-testid="cases-table">
+                <thead>
+                  <tr>
+                    <SortHeader label={t.caseId} column="id" sort={sort} />
+                    <SortHeader label={t.start} column="start" sort={sort} />
+                    <SortHeader label={t.duration} column="duration" sort={sort} numeric />
+                    <SortHeader label={t.events} column="events" sort={sort} numeric />
+                    {genesys && (
+                      <>
+                        <th scope="col">{t.requestType}</th>
+                        <th scope="col">{t.channel}</th>
+                        <th scope="col">{t.sla}</th>
+                        <th scope="col">{t.fcr}</th>
+                        <th scope="col">{t.reopened}</th>
+                        <th scope="col" className="num">
+                          {t.csat}
+                        </th>
+                      </>
+                    )}
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((c: CaseSummary) => {
+                    const href = caseHref(c.id, query);
+                    return (
+                      <tr
+                        key={c.id}
+                        className="clickable"
+                        data-testid={`case-row-${c.id}`}
+                        onClick={(e) => {
+                          if ((e.target as HTMLElement).closest('a,button')) return;
+                          navigate(href);
+                        }}
+                      >
+                        <td>
+                          <Link href={href} className="mono" data-testid="case-link">
+                            {c.id}
+                          </Link>
+                        </td>
+                        <td>{formatDateTime(c.start, lang)}</td>
+                        <td className="num">{formatDuration(c.duration, lang)}</td>
+                        <td className="num">{formatNumber(c.events, lang)}</td>
+                        {genesys && (
+                          <>
+                            <td>{c.requestType ?? '—'}</td>
+                            <td>{c.mediaType ?? '—'}</td>
+                            <td>
+                              <Flag value={c.slaCompliant} yes={t.slaMet} no={t.slaMissed} goodWhen />
+                            </td>
+                            <td>{bool(c.fcr)}</td>
+                            <td>{bool(c.reopened)}</td>
+                            <td className="num">{c.csat === null ? '—' : formatNumber(c.csat, lang, 0)}</td>
+                          </>
+                        )}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <Pager page={page} pageSize={pageSize} total={data.total} testId="cases-pager" />
           </div>
-          <Pager page={page} pageSize={pageSize} total={data.total} testId="cases-pager" />
-        </div>
-      )}
+        )}
+      </ApiState>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { buildUrl, END, type MapActivity, type MapEdge, type ProcessMapResponse, START } from '../api.ts';
-import { Empty, ErrorBox, Loading, Refreshing } from '../components/Status.tsx';
+import { ApiState, Loading, Refreshing } from '../components/Status.tsx';
 import { addToList, carriedOf, filterOf } from '../filters.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { useI18n } from '../i18n.ts';
@@ -125,21 +125,28 @@ export default function ProcessMap({ query }: { query: URLSearchParams }) {
           {view === 'frequency' ? t.legendFrequency : t.legendPerformance}
         </span>
       </div>
-      {error ? (
-        <ErrorBox error={error} onRetry={reload} />
-      ) : !data ? (
-        <Loading />
-      ) : data.activities.length === 0 ? (
-        <Empty>{t.mapEmpty}</Empty>
-      ) : (
-        <div className="map-layout">
-          <Refreshing active={loading} />
-          <MapCanvas data={data} view={view} selection={selection} onSelect={setSelection} />
-          {selection && (
-            <DetailPanel data={data} selection={selection} query={query} onClose={() => setSelection(null)} />
-          )}
-        </div>
-      )}
+      <ApiState
+        data={data}
+        error={error}
+        reload={reload}
+        isEmpty={(d) => d.activities.length === 0}
+        empty={t.mapEmpty}
+      >
+        {(data) => (
+          <div className="map-layout">
+            <Refreshing active={loading} />
+            <MapCanvas data={data} view={view} selection={selection} onSelect={setSelection} />
+            {selection && (
+              <DetailPanel
+                data={data}
+                selection={selection}
+                query={query}
+                onClose={() => setSelection(null)}
+              />
+            )}
+          </div>
+        )}
+      </ApiState>
       <p className="muted small">{t.mapHelp}</p>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { buildUrl, type Variant, type VariantsResponse } from '../api.ts';
 import { Pager, pagingOf } from '../components/Pager.tsx';
-import { Empty, ErrorBox, Loading, Refreshing } from '../components/Status.tsx';
+import { ApiState, Refreshing } from '../components/Status.tsx';
 import { carriedOf, filterOf } from '../filters.ts';
 import { formatDuration, formatNumber, formatPct } from '../format.ts';
 import { useI18n } from '../i18n.ts';
@@ -33,77 +33,73 @@ export default function Variants({ query }: { query: URLSearchParams }) {
           </p>
         )}
       </div>
-      {error ? (
-        <ErrorBox error={error} onRetry={reload} />
-      ) : !data ? (
-        <Loading />
-      ) : data.items.length === 0 ? (
-        <Empty />
-      ) : (
-        <div className="card table-card">
-          <Refreshing active={loading} />
-          <div className="table-wrap">
-            <table className="data-table variants-table" data-testid="variants-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    {t.rank}
-                  </th>
-                  <th scope="col">{t.activities}</th>
-                  <th scope="col" className="num">
-                    {t.cases}
-                  </th>
-                  <th scope="col">{t.share}</th>
-                  <th scope="col" className="num">
-                    {t.meanDuration}
-                  </th>
-                  <th scope="col" className="num">
-                    {t.medianDuration}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((v, i) => {
-                  const href = casesOf(v);
-                  return (
-                    <tr
-                      key={v.variant}
-                      className="clickable"
-                      data-testid={`variant-row-${v.variant}`}
-                      onClick={(e) => {
-                        if ((e.target as HTMLElement).closest('a,button')) return;
-                        navigate(href);
-                      }}
-                    >
-                      <td className="num">
-                        <Link
-                          href={href}
-                          aria-label={`${t.showCases}: ${t.chipVariant} ${(page - 1) * pageSize + i + 1}`}
-                        >
-                          {(page - 1) * pageSize + i + 1}
-                        </Link>
-                      </td>
-                      <td>
-                        <ActivityChips activities={v.labels ?? v.activities} />
-                      </td>
-                      <td className="num">{formatNumber(v.cases, lang)}</td>
-                      <td className="share-cell">
-                        <span className="share-bar" aria-hidden="true">
-                          <span style={{ width: `${Math.max(0.5, v.share * 100)}%` }} />
-                        </span>
-                        <span className="share-text">{formatPct(v.share * 100, lang)}</span>
-                      </td>
-                      <td className="num">{formatDuration(v.meanDuration, lang)}</td>
-                      <td className="num">{formatDuration(v.medianDuration, lang)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+      <ApiState data={data} error={error} reload={reload} isEmpty={(d) => d.items.length === 0}>
+        {(data) => (
+          <div className="card table-card">
+            <Refreshing active={loading} />
+            <div className="table-wrap">
+              <table className="data-table variants-table" data-testid="variants-table">
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      {t.rank}
+                    </th>
+                    <th scope="col">{t.activities}</th>
+                    <th scope="col" className="num">
+                      {t.cases}
+                    </th>
+                    <th scope="col">{t.share}</th>
+                    <th scope="col" className="num">
+                      {t.meanDuration}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.medianDuration}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((v, i) => {
+                    const href = casesOf(v);
+                    return (
+                      <tr
+                        key={v.variant}
+                        className="clickable"
+                        data-testid={`variant-row-${v.variant}`}
+                        onClick={(e) => {
+                          if ((e.target as HTMLElement).closest('a,button')) return;
+                          navigate(href);
+                        }}
+                      >
+                        <td className="num">
+                          <Link
+                            href={href}
+                            aria-label={`${t.showCases}: ${t.chipVariant} ${(page - 1) * pageSize + i + 1}`}
+                          >
+                            {(page - 1) * pageSize + i + 1}
+                          </Link>
+                        </td>
+                        <td>
+                          <ActivityChips activities={v.labels ?? v.activities} />
+                        </td>
+                        <td className="num">{formatNumber(v.cases, lang)}</td>
+                        <td className="share-cell">
+                          <span className="share-bar" aria-hidden="true">
+                            <span style={{ width: `${Math.max(0.5, v.share * 100)}%` }} />
+                          </span>
+                          <span className="share-text">{formatPct(v.share * 100, lang)}</span>
+                        </td>
+                        <td className="num">{formatDuration(v.meanDuration, lang)}</td>
+                        <td className="num">{formatDuration(v.medianDuration, lang)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <Pager page={page} pageSize={pageSize} total={data.total} testId="variants-pager" />
           </div>
-          <Pager page={page} pageSize={pageSize} total={data.total} testId="variants-pager" />
-        </div>
-      )}
+        )}
+      </ApiState>
     </div>
   );
 }
