@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { REGION_NAMES } from '../sources/genesys/regions.ts';
 
 /** A designed (to-be) process for conformance checking: allowed start/end activities and directly-follows pairs. */
 const designedFlowSchema = z.strictObject({
@@ -35,6 +36,46 @@ const GENESYS_DESIGNED_FLOW = {
   ] as [string, string][],
   required: ['Agent Accepted Interaction', 'Wrap-Up Code Assigned'],
 };
+
+/**
+ * The Genesys Cloud API connector (`caseflow sync genesys`, scheduled sync in the server). The OAuth
+ * client id and secret are never configured here: they come from the environment variables
+ * CASEFLOW_GENESYS_CLIENT_ID and CASEFLOW_GENESYS_CLIENT_SECRET.
+ */
+const genesysSourceSchema = z.strictObject({
+  region: z.enum(REGION_NAMES, {
+    error: () => `not a Genesys Cloud region; one of ${REGION_NAMES.join(', ')}`,
+  }),
+  /** Serves both the API and the OAuth login instead of the region's hosts (a proxy, the tests' fake API). */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** SourceSystem of the synced rows (default: the top-level sourceSystem). */
+  sourceSystem: z.string().min(1).optional(),
+  /** First sync without --from: this many days back from now. */
+  firstSyncDays: z.number().positive().default(30),
+  /** Each run re-reads this many hours before the watermark, so conversations still active then are updated. */
+  lookBackHours: z.number().nonnegative().default(24),
+  /** Details query intervals are at most this long (the API takes at most 31 days). */
+  queryIntervalHours: z.number().positive().max(744).default(24),
+  /** Details job intervals are at most this long (at most 31 days). */
+  jobIntervalDays: z.number().positive().max(31).default(7),
+  queryPageSize: z.number().int().min(1).max(100).default(100),
+  jobPageSize: z.number().int().min(1).max(1000).default(1000),
+  directoryPageSize: z.number().int().min(1).max(500).default(500),
+  /** How often a details job's state is polled, and how long it may take before the run fails. */
+  jobPollSeconds: z.number().positive().default(5),
+  jobTimeoutMinutes: z.number().positive().default(60),
+  requestTimeoutSeconds: z.number().positive().default(60),
+  /** Attempts per request (429, 5xx, network errors and timeouts are retried with exponential backoff and jitter). */
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(20).default(6),
+      baseDelayMs: z.number().nonnegative().default(1000),
+      maxDelayMs: z.number().nonnegative().default(60_000),
+    })
+    .prefault({}),
+  /** Scheduled sync in the server every N minutes; absent: off. */
+  scheduleEveryMinutes: z.number().positive().optional(),
+});
 
 /** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
 export const configSchema = z.strictObject({
@@ -76,12 +117,18 @@ export const configSchema = z.strictObject({
       designedFlowByDataset: z.record(z.string(), designedFlowSchema).default({}),
     })
     .prefault({}),
+  sources: z
+    .strictObject({
+      genesys: genesysSourceSchema.optional(),
+    })
+    .prefault({}),
 });
 
 export type CaseflowConfig = z.infer<typeof configSchema>;
 export type EventLogConfig = CaseflowConfig['eventlog'];
 export type MiningConfig = CaseflowConfig['mining'];
 export type DesignedFlow = MiningConfig['designedFlow'];
+export type GenesysSourceConfig = z.infer<typeof genesysSourceSchema>;
 
 function isTimeZone(tz: string): boolean {
   try {

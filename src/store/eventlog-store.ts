@@ -10,7 +10,7 @@ import {
 } from '../eventlog/index.ts';
 import { AnalyticsDb, appendRow, type Cell, iso } from './duckdb.ts';
 
-export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes';
+export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes' | 'divisions';
 
 /** What decides whether an incoming record replaces the stored one (see docs/derivation.md). */
 export interface StoredVersion {
@@ -84,10 +84,21 @@ export class Store {
     );
   }
 
-  /** Replaces these conversations (raw record, facts, events) in one transaction. */
-  async saveConversations(batch: readonly StoredConversation[]): Promise<void> {
-    if (batch.length === 0) return;
+  /**
+   * Replaces these conversations (raw record, facts, events) in one transaction, with the surveys they
+   * carry and meta entries that must commit with them (a sync's checkpoint).
+   */
+  async saveConversations(
+    batch: readonly StoredConversation[],
+    with_: { surveys?: readonly Survey[]; meta?: Record<string, string> } = {},
+  ): Promise<void> {
+    const surveys = with_.surveys ?? [];
+    const meta = Object.entries(with_.meta ?? {});
+    if (batch.length === 0 && surveys.length === 0 && meta.length === 0) return;
     await this.db.transaction(async () => {
+      for (const [key, value] of meta) await this.setMeta(key, value);
+      if (surveys.length) await this.writeSurveys(surveys);
+      if (batch.length === 0) return;
       await this.db.run('CREATE OR REPLACE TEMP TABLE batch_ids (conversation_id VARCHAR)');
       const ids = await this.db.appender('batch_ids');
       for (const c of batch) appendRow(ids, [c.facts.conversationId]);
@@ -177,17 +188,19 @@ export class Store {
   }
 
   async saveSurveys(surveys: readonly Survey[]): Promise<void> {
-    await this.db.transaction(async () => {
-      await this.db.run(
-        'CREATE OR REPLACE TEMP TABLE survey_batch (conversation_id VARCHAR, sent_date TIMESTAMP, score DOUBLE)',
-      );
-      const app = await this.db.appender('survey_batch');
-      for (const s of surveys) appendRow(app, [s.conversationId, { ts: s.sentDate }, s.score]);
-      app.closeSync();
-      await this.db.run(`
+    await this.db.transaction(() => this.writeSurveys(surveys));
+  }
+
+  private async writeSurveys(surveys: readonly Survey[]): Promise<void> {
+    await this.db.run(
+      'CREATE OR REPLACE TEMP TABLE survey_batch (conversation_id VARCHAR, sent_date TIMESTAMP, score DOUBLE)',
+    );
+    const app = await this.db.appender('survey_batch');
+    for (const s of surveys) appendRow(app, [s.conversationId, { ts: s.sentDate }, s.score]);
+    app.closeSync();
+    await this.db.run(`
         DELETE FROM surveys WHERE (conversation_id, sent_date) IN (SELECT (conversation_id, sent_date) FROM survey_batch);
         INSERT INTO surveys SELECT DISTINCT ON (conversation_id, sent_date) * FROM survey_batch;`);
-    });
   }
 
   async directory(): Promise<Directory> {
@@ -198,6 +211,7 @@ export class Store {
       users: new Map(),
       queues: new Map(),
       wrapUpCodes: new Map(),
+      divisions: new Map(),
     };
     for (const r of rows) maps[r.kind]?.set(r.id, r.name);
     return maps;
@@ -400,9 +414,14 @@ export class Store {
     return (await this.getMeta(`data_version:${dataset}`)) ?? 'none';
   }
 
+  /** Two statements: callers that need it atomic call it inside a transaction. */
   async setMeta(key: string, value: string): Promise<void> {
     await this.db.run('DELETE FROM meta WHERE key = $key', { key });
     await this.db.run('INSERT INTO meta VALUES ($key, $value)', { key, value });
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    await this.db.run('DELETE FROM meta WHERE key = $key', { key });
   }
 
   async getMeta(key: string): Promise<string | undefined> {

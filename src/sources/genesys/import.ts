@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
-import type { DirectoryKind, Store, StoredConversation, StoredVersion } from '../../store/index.ts';
+import type { DirectoryKind, Store } from '../../store/index.ts';
 import { Quarantine, type Rejection } from '../quarantine.ts';
-import { InputError, listFiles, locate, readRecords, type SourceRecord } from '../records.ts';
-import { compareDerived, deriveConversation, RecordError } from './derive.ts';
-import { conversationSchema, directorySchema, type GenesysConversation, surveySchema } from './schema.ts';
+import { InputError, listFiles, readRecords } from '../records.ts';
+import { ConversationImporter, idOf } from './importer.ts';
+import { directorySchema, surveySchema } from './schema.ts';
 
 export interface ImportOptions {
   config: CaseflowConfig;
@@ -34,6 +33,8 @@ export interface ImportSummary {
   files: number;
   /** Valid conversation records read (including versions older than the stored one). */
   conversations: number;
+  added: number;
+  updated: number;
   /** Records identical to the stored version: nothing written, LastDataUpdate kept. */
   unchanged: number;
   /** Records skipped because the store already holds a newer version of the conversation. */
@@ -63,7 +64,6 @@ export async function importGenesys(
   const { config } = options;
   const now = options.now ?? new Date();
   const quarantine = new Quarantine(store.dataDir, 'genesys', now);
-  const warningDetails: Record<string, number> = {};
 
   const listed = await listFiles(paths);
   // Directory and survey files met while walking a folder are loaded as such (unless named by option).
@@ -93,58 +93,34 @@ export async function importGenesys(
   if (surveys.length) await store.saveSurveys(surveys);
 
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
-  const versions = await store.versions();
+  const importer = await ConversationImporter.open(store, config, quarantine, now.getTime());
   const progress: ImportProgress = { bytesRead: 0, bytesTotal, conversations: 0, rejected: 0 };
-  const report = () => options.onProgress?.({ ...progress, rejected: quarantine.count });
-  let pending = new Map<string, StoredConversation>();
-  let olderVersions = 0;
-  let unchanged = 0;
-  let warnings = 0;
+  const report = () =>
+    options.onProgress?.({
+      ...progress,
+      conversations: importer.counts.conversations,
+      rejected: quarantine.count,
+    });
   const batchSize = options.batchSize ?? 2000;
-  const flush = async () => {
-    if (pending.size === 0) return;
-    await store.markRegroupPending();
-    await store.saveConversations([...pending.values()]);
-    pending = new Map();
-    report();
-  };
 
   for (const { file } of files) {
     for await (const source of readRecords(file, 'conversations', (n) => {
       progress.bytesRead += n;
     })) {
-      const accepted = acceptConversation(source, config, quarantine, now.getTime());
-      if (!accepted) continue;
-      progress.conversations += 1;
-      if (accepted.warnings.length) {
-        warnings += 1;
-        for (const w of accepted.warnings) warningDetails[w] = (warningDetails[w] ?? 0) + 1;
+      importer.accept(source);
+      if (importer.pendingCount >= batchSize) {
+        await importer.flush();
+        report();
       }
-      const id = accepted.facts.conversationId;
-      const stored = versions.get(id);
-      if (stored?.hash === accepted.hash) {
-        unchanged += 1;
-        continue;
-      }
-      if (stored && !isNewer(accepted, stored)) {
-        olderVersions += 1;
-        continue;
-      }
-      versions.set(id, {
-        complete: accepted.complete,
-        versionTime: accepted.versionTime,
-        hash: accepted.hash,
-      });
-      pending.set(id, accepted);
-      if (pending.size >= batchSize) await flush();
     }
     report();
   }
-  await flush();
+  await importer.flush();
+  const counts = importer.counts;
   const { cases, events } =
     surveys.length ||
     directories.some(([, list]) => list.length > 0) ||
-    progress.conversations > unchanged + olderVersions ||
+    importer.changed ||
     (await store.regroupPending())
       ? await store.regroup(config)
       : await store.counts();
@@ -155,16 +131,18 @@ export async function importGenesys(
   }
   return {
     files: files.length,
-    conversations: progress.conversations,
-    unchanged,
-    olderVersions,
+    conversations: counts.conversations,
+    added: counts.added,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    olderVersions: counts.olderVersions,
     events,
     cases,
     rejected: quarantine.count,
     firstRejections: quarantine.first,
-    warnings,
-    warningDetails,
-    surveys: surveys.length,
+    warnings: counts.warnings,
+    warningDetails: counts.warningDetails,
+    surveys: surveys.length + counts.surveys,
     unmatchedSurveys: await store.unmatchedSurveys(),
     quarantineFile: quarantine.count ? quarantine.file : null,
   };
@@ -180,96 +158,6 @@ const SIDE_FILES: [RegExp, 'users' | 'queues' | 'wrapUpCodes' | 'surveys'][] = [
 function sideFileKind(file: string): 'users' | 'queues' | 'wrapUpCodes' | 'surveys' | null {
   const name = path.basename(file);
   return SIDE_FILES.find(([pattern]) => pattern.test(name))?.[1] ?? null;
-}
-
-/**
- * A version replaces the stored one when it has ended and the stored has not; otherwise when it mentions
- * a time as late or later (an equal time with different content: the last import wins).
- */
-function isNewer(incoming: { complete: boolean; versionTime: number }, stored: StoredVersion): boolean {
-  if (incoming.complete !== stored.complete) return incoming.complete;
-  return incoming.versionTime >= stored.versionTime;
-}
-
-type Accepted = StoredConversation & { warnings: string[] };
-
-function acceptConversation(
-  source: SourceRecord,
-  config: CaseflowConfig,
-  quarantine: Quarantine,
-  lastDataUpdate: number,
-): Accepted | null {
-  const where = { file: source.file, line: source.line, index: source.index };
-  if (source.error !== undefined) {
-    quarantine.reject({ ...where, reason: source.error, record: source.text });
-    return null;
-  }
-  const conversationId = idOf(source.value);
-  const parsed = conversationSchema.safeParse(source.value);
-  if (!parsed.success) {
-    const reason = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
-      .join('; ');
-    quarantine.reject({ ...where, conversationId, reason: `schema: ${reason}`, record: source.value });
-    return null;
-  }
-  try {
-    const record = JSON.stringify(source.value);
-    return {
-      ...storedConversation(parsed.data, config, lastDataUpdate),
-      record,
-      hash: createHash('sha1').update(record).digest('hex'),
-      sourceFile: locate(source),
-    };
-  } catch (error) {
-    if (!(error instanceof RecordError)) throw error;
-    quarantine.reject({ ...where, conversationId, reason: error.message, record: source.value });
-    return null;
-  }
-}
-
-/** Derives a validated record into what the store keeps (the raw text and file are the caller's). */
-export function storedConversation(
-  record: GenesysConversation,
-  config: CaseflowConfig,
-  lastDataUpdate: number,
-): Accepted {
-  const derivation = deriveConversation(record, config.eventlog);
-  derivation.events.sort(compareDerived);
-  return {
-    record: '',
-    hash: '',
-    sourceFile: '',
-    sourceSystem: config.sourceSystem,
-    complete: record.conversationEnd !== undefined,
-    versionTime: versionTime(record),
-    lastDataUpdate,
-    facts: derivation.facts,
-    events: derivation.events,
-    warnings: derivation.warnings,
-  };
-}
-
-function idOf(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && 'conversationId' in value) {
-    const id = (value as { conversationId: unknown }).conversationId;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
-}
-
-/** The latest time a record mentions: how far the conversation had got when it was extracted. */
-export function versionTime(record: GenesysConversation): number {
-  let latest = Date.parse(record.conversationEnd ?? record.conversationStart);
-  for (const p of record.participants) {
-    for (const s of p.sessions) {
-      for (const g of s.segments) {
-        latest = Math.max(latest, Date.parse(g.segmentEnd ?? g.segmentStart));
-      }
-    }
-  }
-  return latest;
 }
 
 async function readJsonFile(file: string): Promise<unknown> {

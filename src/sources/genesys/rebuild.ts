@@ -1,6 +1,6 @@
 import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Store, StoredConversation } from '../../store/index.ts';
-import { storedConversation } from './import.ts';
+import { storedConversation } from './importer.ts';
 import { conversationSchema } from './schema.ts';
 
 export interface RebuildSummary {

@@ -59,6 +59,8 @@ export const conversationSchema = z.looseObject({
   originatingDirection: z.string().optional(),
   divisionIds: z.array(z.string()).optional(),
   participants: z.array(participantSchema).default([]),
+  /** Survey results (AnalyticsSurvey), when the organization uses Genesys surveys; read leniently. */
+  surveys: z.array(z.unknown()).optional(),
 });
 
 export type GenesysSegment = z.infer<typeof segmentSchema>;
@@ -119,3 +121,12 @@ export const surveySchema = z.looseObject({
   score: z.number().min(1).max(5).nullable().optional(),
 });
 export type SurveyRecord = z.infer<typeof surveySchema>;
+
+/** A survey inside an analytics conversation record (the fields the connector reads). */
+export const embeddedSurveySchema = z.looseObject({
+  eventTime: isoDateTime.optional(),
+  surveyCompletedDate: isoDateTime.optional(),
+  surveyStatus: z.string().optional(),
+  oSurveyTotalScore: z.number().min(0).max(100).optional(),
+  surveyPromoterScore: z.number().min(0).max(10).optional(),
+});

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { GenesysClient } from './client.ts';
+
+/** The Genesys Cloud endpoints the connector reads, with the part of each answer it relies on. */
+
+const DETAILS = '/api/v2/analytics/conversations/details';
+
+const organization = z.looseObject({ id: z.string(), name: z.string().default('') });
+const availability = z.looseObject({ dataAvailabilityDate: z.iso.datetime({ offset: true }) });
+const jobCreated = z.looseObject({ jobId: z.string().min(1) });
+const jobStatus = z.looseObject({
+  state: z.string(),
+  errorMessage: z.string().optional(),
+});
+/** Records stay unknown here: the importer validates each one and quarantines the bad ones. */
+const jobResults = z.looseObject({
+  conversations: z.array(z.unknown()).default([]),
+  cursor: z.string().optional(),
+});
+const queryResults = z.looseObject({
+  conversations: z.array(z.unknown()).default([]),
+  totalHits: z.number().default(0),
+});
+const entityPage = z.looseObject({
+  entities: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).default([]),
+  pageCount: z.number().optional(),
+});
+
+export type JobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | string;
+
+/** The directory lists refreshed on each run, by the kind the store keeps them under. */
+export const DIRECTORY_LISTS = {
+  users: '/api/v2/users',
+  queues: '/api/v2/routing/queues',
+  wrapUpCodes: '/api/v2/routing/wrapupcodes',
+  divisions: '/api/v2/authorization/divisions',
+} as const;
+
+export type DirectoryList = keyof typeof DIRECTORY_LISTS;
+
+/** An ISO-8601 interval as the analytics API takes it. */
+export const intervalText = (start: number, end: number): string =>
+  `${new Date(start).toISOString()}/${new Date(end).toISOString()}`;
+
+export class GenesysApi {
+  constructor(readonly client: GenesysClient) {}
+
+  organization() {
+    return this.client.get('/api/v2/organizations/me', organization);
+  }
+
+  /** Details jobs hold data up to this date; later conversations are read with the details query. */
+  async dataAvailability(): Promise<number> {
+    const a = await this.client.get(`${DETAILS}/jobs/availability`, availability);
+    return Date.parse(a.dataAvailabilityDate);
+  }
+
+  async createJob(start: number, end: number): Promise<string> {
+    const body = { interval: intervalText(start, end), order: 'asc', orderBy: 'conversationStart' };
+    return (await this.client.post(`${DETAILS}/jobs`, jobCreated, body)).jobId;
+  }
+
+  jobStatus(jobId: string) {
+    return this.client.get(`${DETAILS}/jobs/${encodeURIComponent(jobId)}`, jobStatus);
+  }
+
+  jobResults(jobId: string, cursor: string | undefined, pageSize: number) {
+    return this.client.get(`${DETAILS}/jobs/${encodeURIComponent(jobId)}/results`, jobResults, {
+      cursor,
+      pageSize,
+    });
+  }
+
+  detailsQuery(start: number, end: number, pageNumber: number, pageSize: number) {
+    return this.client.post(`${DETAILS}/query`, queryResults, {
+      interval: intervalText(start, end),
+      order: 'asc',
+      orderBy: 'conversationStart',
+      paging: { pageSize, pageNumber },
+    });
+  }
+
+  /** Every entity of a paged directory list. */
+  async list(kind: DirectoryList, pageSize: number): Promise<{ id: string; name?: string }[]> {
+    const out: { id: string; name?: string }[] = [];
+    for (let pageNumber = 1; ; pageNumber++) {
+      const page = await this.client.get(DIRECTORY_LISTS[kind], entityPage, { pageSize, pageNumber });
+      out.push(...page.entities);
+      const last =
+        page.pageCount === undefined ? page.entities.length < pageSize : pageNumber >= page.pageCount;
+      if (last || page.entities.length === 0) return out;
+    }
+  }
+}

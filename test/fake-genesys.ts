@@ -1,0 +1,425 @@
+/**
+ * An in-memory fake of the Genesys Cloud CX Platform API (login + the analytics and directory routes Caseflow
+ * uses), served by node:http on 127.0.0.1 with a random port. Response shapes follow the real API.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Entity {
+  id: string;
+  name: string;
+  [k: string]: unknown;
+}
+
+export interface FakeGenesysOptions {
+  clientId: string;
+  clientSecret: string;
+  org?: { id: string; name: string };
+  conversations?: object[];
+  directory?: { users?: Entity[]; queues?: Entity[]; wrapupcodes?: Entity[]; divisions?: Entity[] };
+  tokenTtlSeconds?: number;
+  /** ISO; when absent the availability date is the current time at each request. */
+  dataAvailabilityDate?: string;
+  jobPendingPolls?: number;
+}
+
+export type Fault =
+  | { status: number; retryAfter?: number; body?: unknown }
+  | { delayMs: number }
+  | { reset: true };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  authorization: string | undefined;
+}
+
+type Conversation = Record<string, unknown> & { conversationId: string; conversationStart: string };
+
+interface Job {
+  rows: Conversation[];
+  polls: number;
+  expired: boolean;
+  submissionDate: string;
+  expirationDate: string;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const DAY_MS = 86_400_000;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const JOB_ROUTE = /^\/api\/v2\/analytics\/conversations\/details\/jobs\/([^/]+)(\/results)?$/;
+const DIRECTORY_ROUTES = new Map<string, 'users' | 'queues' | 'wrapupcodes' | 'divisions'>([
+  ['/api/v2/users', 'users'],
+  ['/api/v2/routing/queues', 'queues'],
+  ['/api/v2/routing/wrapupcodes', 'wrapupcodes'],
+  ['/api/v2/authorization/divisions', 'divisions'],
+]);
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+/** A query-string integer; NaN when present but not digits. */
+const intParam = (v: string | undefined, fallback: number): number =>
+  v === undefined ? fallback : /^\d+$/.test(v) ? Number(v) : Number.NaN;
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+function codeFor(status: number): string {
+  if (status === 429) return 'too.many.requests';
+  if (status >= 500) return 'internal.server.error';
+  if (status === 401) return 'bad.credentials';
+  if (status === 404) return 'not.found';
+  return 'bad.request';
+}
+const fail = (status: number, message: string): Reply => ({
+  status,
+  body: { message, code: codeFor(status), status },
+});
+
+function toConversation(record: object): Conversation {
+  const c = structuredClone(record) as Record<string, unknown>;
+  if (typeof c.conversationId !== 'string' || typeof c.conversationStart !== 'string') {
+    throw new Error('FakeGenesys: a conversation needs string conversationId and conversationStart');
+  }
+  return c as Conversation;
+}
+
+const byStartThenId = (a: Conversation, b: Conversation): number =>
+  Date.parse(a.conversationStart) - Date.parse(b.conversationStart) ||
+  (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0);
+
+/** `<ISO start>/<ISO end>` → epoch ms, or an error message. */
+function parseInterval(value: unknown): { start: number; end: number } | string {
+  if (typeof value !== 'string') return 'interval is required';
+  const parts = value.split('/');
+  const [a = '', b = ''] = parts;
+  if (parts.length !== 2 || !ISO_INSTANT.test(a) || !ISO_INSTANT.test(b))
+    return `Invalid interval '${value}'`;
+  const start = Date.parse(a);
+  const end = Date.parse(b);
+  if (Number.isNaN(start) || Number.isNaN(end)) return `Invalid interval '${value}'`;
+  if (end <= start) return `Interval '${value}' must end after it starts`;
+  return { start, end };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON and form bodies are parsed; other non-empty bodies stay strings. */
+function parseBody(raw: string, contentType = ''): { value: unknown; invalid: boolean } {
+  if (raw === '') return { value: undefined, invalid: false };
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    return { value: Object.fromEntries(new URLSearchParams(raw)), invalid: false };
+  }
+  if (contentType.includes('json')) {
+    try {
+      return { value: JSON.parse(raw), invalid: false };
+    } catch {
+      return { value: raw, invalid: true };
+    }
+  }
+  return { value: raw, invalid: false };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class FakeGenesys {
+  readonly requests: RecordedRequest[] = [];
+  onRequest?: (req: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    body: unknown;
+  }) => void | Promise<void>;
+
+  private readonly server = createServer((req, res) => {
+    this.handle(req, res).catch(() => res.destroy());
+  });
+  private readonly options: FakeGenesysOptions;
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly tokens = new Map<string, number>(); // token → expiry (epoch ms)
+  private readonly jobs = new Map<string, Job>();
+  private readonly faults: { method?: string; path: string | RegExp; fault: Fault }[] = [];
+  private availability: string | undefined;
+  private issued = 0;
+  private port = 0;
+
+  private constructor(options: FakeGenesysOptions) {
+    this.options = options;
+    this.availability = options.dataAvailabilityDate;
+    for (const c of options.conversations ?? []) this.upsertConversation(c);
+  }
+
+  static async start(options: FakeGenesysOptions): Promise<FakeGenesys> {
+    const fake = new FakeGenesys(options);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', resolve);
+    });
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  inject(match: { method?: string; path: string | RegExp }, ...faults: Fault[]): void {
+    for (const fault of faults)
+      this.faults.push({ method: match.method?.toUpperCase(), path: match.path, fault });
+  }
+
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  upsertConversation(record: object): void {
+    const c = toConversation(record);
+    this.conversations.set(c.conversationId, c);
+  }
+
+  setDataAvailability(iso: string): void {
+    this.availability = iso;
+  }
+
+  expireJobs(): void {
+    for (const job of this.jobs.values()) job.expired = true;
+  }
+
+  tokensIssued(): number {
+    return this.issued;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((err) => (err ? reject(err) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    const query = Object.fromEntries(url.searchParams);
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    const record = (status: number) =>
+      this.requests.push({
+        method,
+        path,
+        query,
+        body: body.value,
+        status,
+        authorization: req.headers.authorization,
+      });
+
+    await this.onRequest?.({ method, path, query, body: body.value });
+    const fault = this.takeFault(method, path);
+    if (fault && 'reset' in fault) {
+      req.socket.destroy();
+      record(0);
+      return;
+    }
+    let reply: Reply;
+    if (fault && 'status' in fault) {
+      reply =
+        fault.body !== undefined ? ok(fault.body, fault.status) : fail(fault.status, faultMessage(fault));
+      if (fault.retryAfter !== undefined) reply.headers = { 'retry-after': String(fault.retryAfter) };
+    } else {
+      if (fault) await sleep(fault.delayMs);
+      try {
+        reply = this.route(method, path, query, body.value, body.invalid, req.headers);
+      } catch (err) {
+        reply = fail(500, `FakeGenesys: ${String(err)}`);
+      }
+    }
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+    record(reply.status);
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const i = this.faults.findIndex(
+      (f) =>
+        (f.method === undefined || f.method === method) &&
+        (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
+    );
+    return i < 0 ? undefined : this.faults.splice(i, 1)[0]?.fault;
+  }
+
+  private route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+    invalidBody: boolean,
+    headers: IncomingHttpHeaders,
+  ): Reply {
+    if (method === 'POST' && path === '/oauth/token') return this.grant(headers, body);
+    if (!path.startsWith('/api/v2/')) return fail(404, `No route for ${method} ${path}`);
+    if (!this.authorized(headers.authorization))
+      return fail(401, 'Authentication failed: invalid or expired token');
+    if (invalidBody) return fail(400, 'The request body is not valid JSON');
+
+    const route = `${method} ${path}`;
+    if (route === 'GET /api/v2/organizations/me')
+      return ok(this.options.org ?? { id: 'org-fake-1', name: 'Fake Org' });
+    if (route === 'GET /api/v2/analytics/conversations/details/jobs/availability') {
+      return ok({ dataAvailabilityDate: this.dataAvailabilityDate() });
+    }
+    if (route === 'POST /api/v2/analytics/conversations/details/jobs') return this.createJob(body);
+    if (route === 'POST /api/v2/analytics/conversations/details/query') return this.detailsQuery(body);
+    const job = JOB_ROUTE.exec(path);
+    if (method === 'GET' && job) {
+      const id = job[1] ?? '';
+      return job[2] ? this.jobResults(id, query) : this.jobStatus(id);
+    }
+    const list = DIRECTORY_ROUTES.get(path);
+    if (method === 'GET' && list) return this.directoryPage(this.options.directory?.[list] ?? [], query);
+    return fail(404, `No route for ${method} ${path}`);
+  }
+
+  private grant(headers: IncomingHttpHeaders, body: unknown): Reply {
+    const basic = /^Basic\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+    const credentials = basic === undefined ? undefined : Buffer.from(basic, 'base64').toString('utf8');
+    if (credentials !== `${this.options.clientId}:${this.options.clientSecret}`) {
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client authentication failed' },
+      };
+    }
+    if (!isRecord(body) || body.grant_type !== 'client_credentials') {
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported' },
+      };
+    }
+    const ttl = this.options.tokenTtlSeconds ?? 3600;
+    const token = randomBytes(24).toString('base64url');
+    this.tokens.set(token, Date.now() + ttl * 1000);
+    this.issued++;
+    return ok({ access_token: token, token_type: 'bearer', expires_in: ttl });
+  }
+
+  private authorized(authorization: string | undefined): boolean {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const expiry = token === undefined ? undefined : this.tokens.get(token);
+    return expiry !== undefined && expiry > Date.now();
+  }
+
+  private dataAvailabilityDate(): string {
+    return this.availability ?? new Date().toISOString();
+  }
+
+  /** Live conversations with conversationStart in [start, end), by start then id. */
+  private select(start: number, end: number): Conversation[] {
+    return [...this.conversations.values()]
+      .filter((c) => {
+        const t = Date.parse(c.conversationStart);
+        return t >= start && t < end;
+      })
+      .sort(byStartThenId);
+  }
+
+  private createJob(body: unknown): Reply {
+    const interval = parseInterval(isRecord(body) ? body.interval : undefined);
+    if (typeof interval === 'string') return fail(400, interval);
+    const availability = this.dataAvailabilityDate();
+    if (interval.end > Date.parse(availability)) {
+      return fail(400, `The interval end is later than the dataAvailabilityDate ${availability}`);
+    }
+    const jobId = randomUUID();
+    const now = Date.now();
+    this.jobs.set(jobId, {
+      rows: this.select(interval.start, interval.end),
+      polls: 0,
+      expired: false,
+      submissionDate: new Date(now).toISOString(),
+      expirationDate: new Date(now + DAY_MS).toISOString(),
+    });
+    return ok({ jobId }, 202);
+  }
+
+  private jobStatus(id: string): Reply {
+    const job = this.jobs.get(id);
+    if (!job) return fail(404, `Job ${id} not found`);
+    const pending = this.options.jobPendingPolls ?? 2;
+    const state = job.expired
+      ? 'EXPIRED'
+      : job.polls >= pending
+        ? 'FULFILLED'
+        : job.polls === 0
+          ? 'QUEUED'
+          : 'PENDING';
+    job.polls++;
+    return ok({ state, submissionDate: job.submissionDate, expirationDate: job.expirationDate });
+  }
+
+  private jobResults(id: string, query: Record<string, string>): Reply {
+    const job = this.jobs.get(id);
+    if (!job || job.expired) return fail(404, `Job ${id} not found or expired`);
+    if (job.polls < (this.options.jobPendingPolls ?? 2)) return fail(400, `Job ${id} is not FULFILLED yet`);
+    const pageSize = intParam(query.pageSize, 1000);
+    if (!isInt(pageSize, 1, 1000)) return fail(400, 'pageSize must be between 1 and 1000');
+    let offset = 0;
+    if (query.cursor) {
+      offset = intParam(Buffer.from(query.cursor, 'base64url').toString('utf8'), Number.NaN);
+      if (!isInt(offset, 1, job.rows.length)) return fail(400, `Invalid cursor '${query.cursor}'`);
+    }
+    const next = offset + pageSize;
+    return ok({
+      conversations: job.rows.slice(offset, next),
+      ...(next < job.rows.length ? { cursor: Buffer.from(String(next)).toString('base64url') } : {}),
+      dataAvailabilityDate: this.dataAvailabilityDate(),
+    });
+  }
+
+  private detailsQuery(body: unknown): Reply {
+    if (!isRecord(body)) return fail(400, 'A JSON query body is required');
+    const interval = parseInterval(body.interval);
+    if (typeof interval === 'string') return fail(400, interval);
+    if (interval.end - interval.start > 31 * DAY_MS) return fail(400, 'The interval may not exceed 31 days');
+    const paging = isRecord(body.paging) ? body.paging : {};
+    const pageSize = paging.pageSize ?? 25;
+    const pageNumber = paging.pageNumber ?? 1;
+    if (!isInt(pageSize, 1, 100)) return fail(400, 'paging.pageSize must be between 1 and 100');
+    if (!isInt(pageNumber, 1)) return fail(400, 'paging.pageNumber must be at least 1');
+    const rows = this.select(interval.start, interval.end);
+    const page = rows.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+    return ok(page.length > 0 ? { conversations: page, totalHits: rows.length } : { totalHits: rows.length });
+  }
+
+  private directoryPage(entities: Entity[], query: Record<string, string>): Reply {
+    const pageSize = intParam(query.pageSize, 25);
+    const pageNumber = intParam(query.pageNumber, 1);
+    if (!isInt(pageSize, 1, 500)) return fail(400, 'pageSize must be between 1 and 500');
+    if (!isInt(pageNumber, 1)) return fail(400, 'pageNumber must be at least 1');
+    return ok({
+      entities: entities.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
+      pageSize,
+      pageNumber,
+      total: entities.length,
+      pageCount: Math.ceil(entities.length / pageSize),
+    });
+  }
+}
+
+function faultMessage(fault: { status: number; retryAfter?: number }): string {
+  if (fault.status === 429) {
+    return `Rate limit exceeded the maximum${fault.retryAfter === undefined ? '' : `. Retry the request in [${fault.retryAfter}] seconds`}`;
+  }
+  return `Injected fault: HTTP ${fault.status}`;
+}
