@@ -15,6 +15,7 @@ import { UsageError } from './errors.ts';
 import { formatDuration } from './format.ts';
 import { registerMiningCommands } from './mining.ts';
 import { Progress } from './progress.ts';
+import { registerSyncCommands } from './sync.ts';
 
 const program = new Command('caseflow')
   .description('Service-operations intelligence for contact centers: one event log per service request.')
@@ -344,6 +345,7 @@ async function prepareMining(store: Store, dataset: string, verbose: boolean): P
 }
 
 registerMiningCommands(program, cli, importCmd, prepareMining);
+registerSyncCommands(program, cli, prepareMining);
 
 async function main(): Promise<void> {
   try {

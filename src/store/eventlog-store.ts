@@ -352,7 +352,12 @@ export class Store {
    */
   async prepare(config: CaseflowConfig, options: { checkDerivation?: boolean } = {}): Promise<string[]> {
     const notices: string[] = [];
-    if (await this.regroupPending()) {
+    const deferredBy = await this.getMeta('regroup_deferred');
+    if (deferredBy) {
+      // A resumable run (a sync) regroups when it finishes: regrouping its partial data now would number
+      // its cases differently from an uninterrupted run.
+      notices.push(`${deferredBy}; cases and events will include its conversations when it finishes.`);
+    } else if (await this.regroupPending()) {
       await this.regroup(config);
       notices.push(
         'an interrupted import or rebuild left cases and events behind its records: regrouped them.',
@@ -412,6 +417,11 @@ export class Store {
 
   async dataVersion(dataset: string): Promise<string> {
     return (await this.getMeta(`data_version:${dataset}`)) ?? 'none';
+  }
+
+  /** Writes these meta entries in one transaction ('' is the value of an entry that is cleared). */
+  async saveMeta(entries: Record<string, string>): Promise<void> {
+    await this.saveConversations([], { meta: entries });
   }
 
   /** Two statements: callers that need it atomic call it inside a transaction. */

@@ -44,7 +44,7 @@ export const emptyCounts = (): ImportCounts => ({
  * entries (a sync checkpoint) that must commit along with it. A dry run counts without writing.
  */
 export class ConversationImporter {
-  readonly counts: ImportCounts = emptyCounts();
+  readonly counts: ImportCounts;
   private pending = new Map<string, StoredConversation>();
   private surveys: Survey[] = [];
 
@@ -56,14 +56,18 @@ export class ConversationImporter {
     private readonly lastDataUpdate: number,
     private readonly versions: Map<string, StoredVersion>,
     private readonly dryRun: boolean,
-  ) {}
+    counts: ImportCounts,
+  ) {
+    this.counts = structuredClone(counts);
+  }
 
   static async open(
     store: Store,
     config: CaseflowConfig,
     quarantine: Quarantine,
     lastDataUpdate: number,
-    options: { dryRun?: boolean } = {},
+    /** counts: where a resumed run had got to. */
+    options: { dryRun?: boolean; counts?: ImportCounts } = {},
   ): Promise<ConversationImporter> {
     const versions = await store.versions();
     return new ConversationImporter(
@@ -73,6 +77,7 @@ export class ConversationImporter {
       lastDataUpdate,
       versions,
       options.dryRun ?? false,
+      options.counts ?? emptyCounts(),
     );
   }
 

@@ -1,3 +1,4 @@
+export { GenesysApiError, type RetryNotice } from './client.ts';
 export { deriveConversation, RecordError } from './derive.ts';
 export {
   type ImportOptions,
@@ -6,4 +7,22 @@ export {
   importGenesys,
 } from './import.ts';
 export { rebuild } from './rebuild.ts';
+export { GENESYS_REGIONS, type GenesysRegion, REGION_NAMES, regionUrls } from './regions.ts';
 export * from './schema.ts';
+export {
+  CLIENT_ID_VARIABLE,
+  CLIENT_SECRET_VARIABLE,
+  genesysSettings,
+  interruptedRun,
+  type LastRun,
+  lastRun,
+  planIntervals,
+  SyncError,
+  type SyncOptions,
+  type SyncProgress,
+  SyncStopped,
+  type SyncSummary,
+  type SyncTrigger,
+  storedWatermark,
+  syncGenesys,
+} from './sync.ts';
