@@ -52,16 +52,22 @@ export interface RunningServer {
  * `caseflow serve --demo` (what `npm start` runs) on a fresh, empty data directory and a free port;
  * resolves once `/api/v1/health` answers.
  */
-export async function startDemoServer(): Promise<RunningServer> {
+export function startDemoServer(): Promise<RunningServer> {
+  return startServer(['serve', '--demo']);
+}
+
+/** `caseflow <args>` (a serve command) on a fresh data directory and a free port, with extra environment. */
+export async function startServer(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [BIN, 'serve', '--demo'], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
       CASEFLOW_DATA_DIR: tempDir(),
       NODE_ENV: 'production',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,11 +9,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { CaseflowConfig } from '../config/index.ts';
-import { UnknownDatasetError } from '../mining/index.ts';
+import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
+import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { Store } from '../store/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { homeRoutes } from './routes/home.ts';
 import { miningRoutes } from './routes/mining.ts';
+import { sourcesRoutes } from './routes/sources.ts';
 import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
 
 export interface AppOptions {
@@ -23,6 +25,10 @@ export interface AppOptions {
   logger?: boolean | Record<string, unknown>;
   /** The built dashboard to serve at `/`; default web/dist. Without it, `/` is the status page. */
   webRoot?: string | null;
+  /** Run the scheduled source syncs (the server does; tests choose). */
+  schedule?: boolean;
+  /** Where the connectors read their secrets; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export { VERSION } from './version.ts';
@@ -73,6 +79,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
+  const genesys = new ScheduledGenesysSync({
+    store: options.store,
+    config: options.config,
+    env: options.env,
+    log: {
+      info: (m) => app.log.info(m),
+      warn: (m) => app.log.warn(m),
+      error: (m) => app.log.error(m),
+    },
+    // Warm the process-mining tables with the new data, so the next dashboard view is fast.
+    afterRun: () => ensureMaterialized(options.store, 'default'),
+  });
+  app.addHook('onClose', () => genesys.stop());
+  await app.register(sourcesRoutes, { genesys });
+  if (options.schedule) app.addHook('onReady', async () => genesys.start());
   // The status page ("what is loaded") stays at /status; `/` is the dashboard once it is built.
   const webRoot = options.webRoot === undefined ? WEB_DIST : options.webRoot;
   const dashboard = webRoot !== null && dashboardBuilt(webRoot);

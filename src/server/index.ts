@@ -20,6 +20,7 @@ export async function startServer(options: ServeOptions): Promise<void> {
   const app = await buildApp({
     store,
     config,
+    schedule: true,
     logger: production
       ? { level: 'info' }
       : { level: 'info', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } },

@@ -21,7 +21,17 @@ export class AnalyticsDb {
     readonly dataDir: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    /** Closing a fork closes its connection only. */
+    private readonly owner = true,
   ) {}
+
+  /**
+   * The same database on a connection of its own: its transactions are its own, so a long writer (a sync
+   * in the server) does not share a transaction with the requests served meanwhile.
+   */
+  async fork(): Promise<AnalyticsDb> {
+    return new AnalyticsDb(this.dataDir, this.instance, await this.instance.connect(), false);
+  }
 
   static async open(dataDir: string): Promise<AnalyticsDb> {
     mkdirSync(dataDir, { recursive: true });
@@ -90,7 +100,7 @@ export class AnalyticsDb {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }
 

@@ -70,6 +70,11 @@ export class Store {
     return new Store(await AnalyticsDb.open(dataDir));
   }
 
+  /** This store on a connection of its own (see AnalyticsDb.fork); close it when done. */
+  async fork(): Promise<Store> {
+    return new Store(await this.db.fork());
+  }
+
   close(): void {
     this.db.close();
   }

@@ -12,8 +12,9 @@ const ProcessMap = lazy(() => import('./pages/ProcessMap.tsx'));
 const Variants = lazy(() => import('./pages/Variants.tsx'));
 const Cases = lazy(() => import('./pages/Cases.tsx'));
 const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
+const Sources = lazy(() => import('./pages/Sources.tsx'));
 
-type PageKey = 'overview' | 'map' | 'variants' | 'cases' | 'case' | 'notFound';
+type PageKey = 'overview' | 'map' | 'variants' | 'cases' | 'case' | 'sources' | 'notFound';
 
 function route(path: string): { page: PageKey; caseId?: string } {
   const p = path.replace(/\/+$/, '') || '/';
@@ -21,16 +22,22 @@ function route(path: string): { page: PageKey; caseId?: string } {
   if (p === '/map') return { page: 'map' };
   if (p === '/variants') return { page: 'variants' };
   if (p === '/cases') return { page: 'cases' };
+  if (p === '/sources') return { page: 'sources' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { page: 'case', caseId: decodeURIComponent(m[1]) };
   return { page: 'notFound' };
 }
 
-const NAV: { page: PageKey; path: string; label: 'navOverview' | 'navMap' | 'navVariants' | 'navCases' }[] = [
+const NAV: {
+  page: PageKey;
+  path: string;
+  label: 'navOverview' | 'navMap' | 'navVariants' | 'navCases' | 'navSources';
+}[] = [
   { page: 'overview', path: '/', label: 'navOverview' },
   { page: 'map', path: '/map', label: 'navMap' },
   { page: 'variants', path: '/variants', label: 'navVariants' },
   { page: 'cases', path: '/cases', label: 'navCases' },
+  { page: 'sources', path: '/sources', label: 'navSources' },
 ];
 
 export function App() {
@@ -131,7 +138,10 @@ export function App() {
           </fieldset>
         </div>
       </header>
-      {page !== 'case' && page !== 'notFound' && <FilterBar query={query} dataset={dataset} />}
+      {/* The filter applies to the mining pages only. */}
+      {(page === 'overview' || page === 'map' || page === 'variants' || page === 'cases') && (
+        <FilterBar query={query} dataset={dataset} />
+      )}
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
           {page === 'overview' && <Overview query={query} />}
@@ -139,6 +149,7 @@ export function App() {
           {page === 'variants' && <Variants query={query} />}
           {page === 'cases' && <Cases query={query} />}
           {page === 'case' && caseId && <CaseDetail query={query} caseId={caseId} />}
+          {page === 'sources' && <Sources />}
           {page === 'notFound' && (
             <div className="status status-empty" data-testid="not-found">
               <p>{t.notFound}</p>

@@ -170,11 +170,16 @@ export function buildUrl(path: string, query: Query = {}): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** GET a JSON document; a non-2xx answer becomes an ApiError carrying the API's `message`. */
-export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+/** The text of an API error: Fastify's `message`, or the routes' own `{ error }`, or the raw answer. */
+function errorText(body: unknown, text: string, statusText: string): string {
+  const b = body as ApiErrorBody | null;
+  return b?.message ?? b?.error ?? (text.slice(0, 300) || statusText);
+}
+
+async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: signal ?? null });
+    response = await fetch(url, { ...init, headers: { accept: 'application/json' } });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, (error as Error).message || 'network error');
@@ -186,12 +191,19 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   } catch {
     body = null;
   }
-  if (!response.ok) {
-    const message = (body as ApiErrorBody | null)?.message ?? (text.slice(0, 300) || response.statusText);
-    throw new ApiError(response.status, message);
-  }
+  if (!response.ok) throw new ApiError(response.status, errorText(body, text, response.statusText));
   if (body === null) throw new ApiError(response.status, 'the server answered with no JSON');
   return body as T;
+}
+
+/** GET a JSON document; a non-2xx answer becomes an ApiError carrying the API's message. */
+export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { signal: signal ?? null });
+}
+
+/** POST without a body (an action such as starting a sync); errors as getJson. */
+export function postJson<T>(url: string): Promise<T> {
+  return requestJson<T>(url, { method: 'POST' });
 }
 
 /** GET /api/v1/facets: the values each filter can take in a dataset. */
@@ -201,4 +213,55 @@ export interface Facets {
   requestType: string[];
   agent: string[];
   activity: string[];
+}
+
+/** GET /api/v1/sources: the data connectors and their sync state. */
+export type SourceStateName = 'idle' | 'running' | 'failed' | 'disabled';
+
+export interface SourceProgress {
+  phase: 'directory' | 'conversations' | 'regroup';
+  intervalsDone: number;
+  intervalsTotal: number;
+  pages: number;
+  conversations: number;
+}
+
+export interface SourceRun {
+  trigger: 'schedule' | 'manual' | 'cli';
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'succeeded' | 'failed' | 'running';
+  from: string;
+  to: string;
+  conversations: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  error: string | null;
+}
+
+export interface Source {
+  id: string;
+  kind: string;
+  /** False when the configuration has no entry for the source (state `disabled`). */
+  configured: boolean;
+  region: string | null;
+  apiUrl: string | null;
+  sourceSystem: string;
+  /** Null: no scheduled sync. */
+  schedule: { everyMinutes: number } | null;
+  state: SourceStateName;
+  organization: { id: string; name: string } | null;
+  watermark: string | null;
+  nextRunAt: string | null;
+  /** A configuration problem (e.g. a missing secret). */
+  error: string | null;
+  /** While a sync runs. */
+  progress: SourceProgress | null;
+  lastRun: SourceRun | null;
+}
+
+export interface SourcesResponse {
+  sources: Source[];
 }

@@ -34,6 +34,11 @@ export function setOrganizationTimeZone(timeZone: string): void {
   organizationTimeZone = timeZone;
 }
 
+/** The organization's time zone, once /api/v1/health has given it. */
+export function getOrganizationTimeZone(): string | null {
+  return organizationTimeZone;
+}
+
 /** Milliseconds the zone is ahead of UTC at an instant. */
 function zoneOffset(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {

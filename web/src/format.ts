@@ -80,11 +80,35 @@ export function formatPct(value: number | null | undefined, lang: Lang, digits =
   }).format(value / 100);
 }
 
-export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
+/** An instant as date and time, in `timeZone` when given (else the browser's). */
+export function formatDateTime(iso: string | null | undefined, lang: Lang, timeZone?: string | null): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locales[lang], { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+  return new Intl.DateTimeFormat(locales[lang], {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(d);
+}
+
+/** Seconds from one instant to another; null when either is missing or not a date. */
+export function secondsBetween(
+  from: string | null | undefined,
+  to: string | null | undefined,
+): number | null {
+  if (!from || !to) return null;
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+/** A period in minutes as a repetition: every 15 min, every 2 h, every hour (French: toutes les 15 min). */
+export function formatEvery(minutes: number, lang: Lang): string {
+  const every = lang === 'fr' ? 'toutes les' : 'every';
+  if (minutes === 1) return lang === 'fr' ? 'toutes les minutes' : 'every minute';
+  if (minutes === 60) return lang === 'fr' ? 'toutes les heures' : 'every hour';
+  if (minutes > 60 && minutes % 60 === 0) return `${every} ${minutes / 60}\u00a0h`;
+  return `${every} ${formatNumber(minutes, lang)}\u00a0min`;
 }
 
 export function formatDate(iso: string | null | undefined, lang: Lang): string {

@@ -14,11 +14,12 @@ const MAX_CACHE = 60;
 
 /**
  * Fetches `url` (null: nothing to fetch) and re-fetches when it changes, aborting the request it
- * replaces. Answers are cached by URL for the session so that going back is instant.
+ * replaces. Answers are cached by URL for the session so that going back is instant; `cached: false`
+ * is for live state (always fetched, never cached).
  */
-export function useApi<T>(url: string | null): ApiState<T> {
+export function useApi<T>(url: string | null, { cached = true }: { cached?: boolean } = {}): ApiState<T> {
   const [state, setState] = useState<{ url: string | null; data?: T; error?: ApiError; loading: boolean }>(
-    () => ({ url, data: url ? (cache.get(url) as T | undefined) : undefined, loading: !!url }),
+    () => ({ url, data: url && cached ? (cache.get(url) as T | undefined) : undefined, loading: !!url }),
   );
   const [nonce, setNonce] = useState(0);
 
@@ -27,17 +28,19 @@ export function useApi<T>(url: string | null): ApiState<T> {
       setState({ url, loading: false });
       return;
     }
-    const cached = nonce === 0 ? (cache.get(url) as T | undefined) : undefined;
-    if (cached !== undefined) {
-      setState({ url, data: cached, loading: false });
+    const hit = cached && nonce === 0 ? (cache.get(url) as T | undefined) : undefined;
+    if (hit !== undefined) {
+      setState({ url, data: hit, loading: false });
       return;
     }
     const controller = new AbortController();
     setState((s) => ({ url, data: s.data, loading: true }));
     getJson<T>(url, controller.signal).then(
       (data) => {
-        if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
-        cache.set(url, data);
+        if (cached) {
+          if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
+          cache.set(url, data);
+        }
         setState({ url, data, loading: false });
       },
       (error: unknown) => {
@@ -47,7 +50,7 @@ export function useApi<T>(url: string | null): ApiState<T> {
       },
     );
     return () => controller.abort();
-  }, [url, nonce]);
+  }, [url, nonce, cached]);
 
   const reload = useCallback(() => {
     if (url) cache.delete(url);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { durationInput, formatDuration, parseDuration } from '../src/format.ts';
+import {
+  durationInput,
+  formatDateTime,
+  formatDuration,
+  formatEvery,
+  parseDuration,
+  secondsBetween,
+} from '../src/format.ts';
 
 describe('formatDuration', () => {
   it('uses at most two units', () => {
@@ -31,5 +38,28 @@ describe('parseDuration', () => {
   });
   it('round-trips through the input form', () => {
     for (const s of [45, 60, 5400, 14400, 172800]) expect(parseDuration(durationInput(s))).toBe(s);
+  });
+});
+
+describe('sync schedule and run helpers', () => {
+  it('says how often a sync repeats', () => {
+    expect(formatEvery(15, 'en')).toBe('every 15\u00a0min');
+    expect(formatEvery(15, 'fr')).toBe('toutes les 15\u00a0min');
+    expect(formatEvery(1, 'en')).toBe('every minute');
+    expect(formatEvery(60, 'fr')).toBe('toutes les heures');
+    expect(formatEvery(120, 'en')).toBe('every 2\u00a0h');
+    expect(formatEvery(90, 'en')).toBe('every 90\u00a0min');
+  });
+  it('measures a run, not a run still going', () => {
+    expect(secondsBetween('2026-11-23T10:00:00.000Z', '2026-11-23T10:04:12.500Z')).toBe(252.5);
+    expect(secondsBetween('2026-11-23T10:00:00.000Z', null)).toBeNull();
+    expect(secondsBetween('soon', '2026-11-23T10:00:00.000Z')).toBeNull();
+  });
+  it('shows instants in the given time zone', () => {
+    const iso = '2026-11-23T10:00:00.000Z';
+    expect(formatDateTime(iso, 'en', 'UTC')).toContain('10:00:00');
+    expect(formatDateTime(iso, 'en', 'Europe/Paris')).toContain('11:00:00');
+    expect(formatDateTime(iso, 'fr', 'America/New_York')).toContain('05:00:00');
+    expect(formatDateTime(null, 'en', 'UTC')).toBe('—');
   });
 });

@@ -8,6 +8,7 @@ export {
 } from './import.ts';
 export { rebuild } from './rebuild.ts';
 export { GENESYS_REGIONS, type GenesysRegion, REGION_NAMES, regionUrls } from './regions.ts';
+export { type GenesysSourceStatus, ScheduledGenesysSync } from './scheduled-sync.ts';
 export * from './schema.ts';
 export {
   CLIENT_ID_VARIABLE,
