@@ -97,7 +97,7 @@ describe('GenesysClient', () => {
       'POST /api/v2/analytics/conversations/details/query failed after 3 attempts: HTTP 503: down',
     );
     expect(error.status).toBe(503);
-    expect(JSON.stringify({ message: error.message, ...error })).not.toContain(SECRET);
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SECRET);
   });
 
   it('does not retry a 4xx other than 401/429, and names the credentials on a refused grant', async () => {

@@ -90,6 +90,7 @@ export class GenesysClient {
     }
     const shown = url.pathname;
     let renewed = false;
+    let text = '';
     const response = await this.send(method, shown, async () => {
       const headers: Record<string, string> = {
         authorization: `Bearer ${await this.accessToken()}`,
@@ -109,9 +110,10 @@ export class GenesysClient {
         await res.body?.cancel();
         return 'again';
       }
+      // Read within the attempt: a connection dropped or timed out mid-body is retried like any other.
+      if (res.ok) text = await res.text();
       return res;
     });
-    const text = await response.text();
     let value: unknown;
     try {
       value = text === '' ? {} : JSON.parse(text);
@@ -136,8 +138,9 @@ export class GenesysClient {
     if (this.token && this.token.expiresAt - TOKEN_MARGIN_MS > this.now()) return this.token.value;
     const path = '/oauth/token';
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
-    const res = await this.send('POST', path, () =>
-      this.fetch(new URL(path, `${this.options.loginUrl}/`), {
+    let text = '';
+    const res = await this.send('POST', path, async () => {
+      const r = await this.fetch(new URL(path, `${this.options.loginUrl}/`), {
         method: 'POST',
         headers: {
           authorization: `Basic ${basic}`,
@@ -146,12 +149,16 @@ export class GenesysClient {
         },
         body: 'grant_type=client_credentials',
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      }),
-    );
-    const body = (await res.json().catch(() => ({}))) as {
-      access_token?: unknown;
-      expires_in?: unknown;
-    };
+      });
+      if (r.ok) text = await r.text();
+      return r;
+    });
+    let body: { access_token?: unknown; expires_in?: unknown } = {};
+    try {
+      body = JSON.parse(text) ?? {};
+    } catch {
+      // not JSON: reported below as an answer without access_token
+    }
     if (typeof body.access_token !== 'string') {
       throw new GenesysApiError('POST', path, res.status, 1, 'the token answer has no access_token');
     }

@@ -190,43 +190,18 @@ export async function syncGenesys(
   const api = new GenesysApi(client);
   const synced = { ...config, sourceSystem: source.sourceSystem ?? config.sourceSystem };
 
-  const org = await api.organization();
-  const stored = await storedRun(store);
+  let org: { id: string; name: string };
   let run: SyncRun;
-  let resumed = false;
-  if (stored && !dryRun && stored.orgId === org.id) {
-    if (
-      (options.from && options.from.getTime() !== stored.from) ||
-      (options.to && options.to.getTime() !== stored.to)
-    ) {
-      throw new ConfigError(
-        `a sync of ${intervalText(stored.from, stored.to)} was interrupted; run \`caseflow sync genesys\` without --from/--to to finish it first`,
-      );
+  let resumed: boolean;
+  try {
+    org = await api.organization();
+    ({ run, resumed } = await startOrResume(store, api, org, source, options, now));
+  } catch (error) {
+    // A refused token or an unreachable API must show on the Sources page too, not only in a log.
+    if (!dryRun && !(error instanceof ConfigError)) {
+      await recordEarlyFailure(store, options.trigger ?? 'cli', error, now);
     }
-    run = stored;
-    resumed = true;
-  } else {
-    const to = options.to?.getTime() ?? now();
-    const watermark = await store.getMeta(watermarkKey(org.id));
-    const from =
-      options.from?.getTime() ??
-      (watermark ? Date.parse(watermark) - source.lookBackHours * HOUR : to - source.firstSyncDays * DAY);
-    if (!(from < to))
-      throw new ConfigError(`nothing to read: --from must be before --to (${intervalText(from, to)})`);
-    run = {
-      orgId: org.id,
-      orgName: org.name,
-      trigger: options.trigger ?? 'cli',
-      startedAt: now(),
-      from,
-      to,
-      explicit: options.from !== undefined || options.to !== undefined,
-      intervals: planIntervals(from, to, await api.dataAvailability(), source),
-      index: 0,
-      pages: 0,
-      counts: emptyCounts(),
-      rejected: 0,
-    };
+    throw error;
   }
 
   const quarantine = new Quarantine(store.dataDir, 'genesys-api', new Date(run.startedAt));
@@ -274,6 +249,7 @@ export async function syncGenesys(
       await checkpoint();
     }
 
+    let fulfilledJob: string | undefined;
     while (run.index < run.intervals.length) {
       stopIfAborted();
       const interval = run.intervals[run.index] as SyncInterval;
@@ -304,7 +280,9 @@ export async function syncGenesys(
         run.cursor = undefined;
         await checkpoint();
       }
-      const ready = await waitForJob(api, run.jobId, source, sleep, now, options.signal);
+      const ready =
+        run.jobId === fulfilledJob || (await waitForJob(api, run.jobId, source, sleep, now, options.signal));
+      fulfilledJob = ready ? run.jobId : undefined;
       if (!ready) {
         // Expired or forgotten by Genesys (e.g. resumed a day later): ask again; pages read are unchanged.
         run.jobId = undefined;
@@ -374,6 +352,80 @@ export async function syncGenesys(
     }
     throw failure;
   }
+}
+
+/** The interrupted run of this organization, or a new plan. */
+async function startOrResume(
+  store: Store,
+  api: GenesysApi,
+  org: { id: string; name: string },
+  source: GenesysSourceConfig,
+  options: SyncOptions,
+  now: () => number,
+): Promise<{ run: SyncRun; resumed: boolean }> {
+  const stored = await storedRun(store);
+  const dryRun = options.dryRun ?? false;
+  if (stored && !dryRun && stored.orgId === org.id) {
+    if (
+      (options.from && options.from.getTime() !== stored.from) ||
+      (options.to && options.to.getTime() !== stored.to)
+    ) {
+      throw new ConfigError(
+        `a sync of ${intervalText(stored.from, stored.to)} was interrupted; run \`caseflow sync genesys\` without --from/--to to finish it first`,
+      );
+    }
+    return { run: { ...stored, trigger: options.trigger ?? 'cli' }, resumed: true };
+  }
+  const to = options.to?.getTime() ?? now();
+  const watermark = await store.getMeta(watermarkKey(org.id));
+  const from =
+    options.from?.getTime() ??
+    (watermark ? Date.parse(watermark) - source.lookBackHours * HOUR : to - source.firstSyncDays * DAY);
+  if (!(from < to))
+    throw new ConfigError(`nothing to read: --from must be before --to (${intervalText(from, to)})`);
+  return {
+    resumed: false,
+    run: {
+      orgId: org.id,
+      orgName: org.name,
+      trigger: options.trigger ?? 'cli',
+      startedAt: now(),
+      from,
+      to,
+      explicit: options.from !== undefined || options.to !== undefined,
+      intervals: planIntervals(from, to, await api.dataAvailability(), source),
+      index: 0,
+      pages: 0,
+      counts: emptyCounts(),
+      rejected: 0,
+    },
+  };
+}
+
+async function recordEarlyFailure(
+  store: Store,
+  trigger: SyncTrigger,
+  error: unknown,
+  now: () => number,
+): Promise<void> {
+  const previous = await lastRun(store);
+  const at = new Date(now()).toISOString();
+  const failed: LastRun = {
+    organization: previous?.organization ?? { id: '', name: '' },
+    trigger,
+    startedAt: at,
+    finishedAt: at,
+    status: 'failed',
+    from: null,
+    to: null,
+    conversations: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    error: error instanceof Error ? error.message : String(error),
+  };
+  await store.setMeta(LAST_RUN_KEY, JSON.stringify(failed)).catch(() => {});
 }
 
 function nextInterval(run: SyncRun): void {
