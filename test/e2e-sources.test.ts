@@ -42,7 +42,7 @@ describe('Sources page with a scheduled Genesys sync', () => {
     return body.sources[0] as SourcesResponse['sources'][number];
   };
   const until = async (check: (s: SourcesResponse['sources'][number]) => boolean) => {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       const s = await sources();
       if (check(s)) return s;
       await new Promise((r) => setTimeout(r, 100));
@@ -88,7 +88,7 @@ describe('Sources page with a scheduled Genesys sync', () => {
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -97,7 +97,7 @@ describe('Sources page with a scheduled Genesys sync', () => {
   });
 
   it('runs the first scheduled sync at start and plans the next one', async () => {
-    const s = await until((x) => x.lastRun?.status === 'succeeded');
+    const s = await until((x) => x.lastRun?.status === 'succeeded' && x.state === 'idle');
     expect(s.lastRun).toMatchObject({ trigger: 'schedule', added: 150, error: null });
     expect(s.state).toBe('idle');
     expect(s.watermark).not.toBeNull();
@@ -112,7 +112,7 @@ describe('Sources page with a scheduled Genesys sync', () => {
     expect(await page.getByTestId('last-run').innerText()).toContain('150');
     expect(await card.innerText()).toContain('mypurecloud.de');
     await snap('scheduled-run');
-  }, 60_000);
+  }, 90_000);
 
   it('shows a failed run with what failed and where it resumes, then "Sync now" finishes it', async () => {
     fake.upsertConversation({
@@ -152,5 +152,5 @@ describe('Sources page with a scheduled Genesys sync', () => {
     expect(s.lastRun).toMatchObject({ trigger: 'manual', added: 1, error: null });
     await snap('resumed-run');
     expect(server.output()).not.toContain(SECRET);
-  }, 60_000);
+  }, 90_000);
 });

@@ -79,6 +79,8 @@ describe('GET /api/v1/sources and POST /api/v1/sources/genesys/sync', () => {
     expect(second.statusCode).toBe(409);
     expect((await good.status()).state).toBe('running');
     await expect.poll(async () => (await good.status()).lastRun?.status).toBe('succeeded');
+    // The run stays "running" while the server warms its process-mining tables with the new data.
+    await expect.poll(async () => (await good.status()).state).toBe('idle');
     const s = await good.status();
     expect(s).toMatchObject({ state: 'idle', organization: { id: 'org-fake-1' }, error: null });
     expect(s.lastRun).toMatchObject({ trigger: 'manual', conversations: 0, error: null });
