@@ -100,6 +100,20 @@ describe('GenesysClient', () => {
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SECRET);
   });
 
+  it('never quotes the credentials or the token from an error body (a proxy echoing the request)', async () => {
+    const basic = Buffer.from(`unit-client:${SECRET}`).toString('base64');
+    const echo = () =>
+      new Response(`proxy error; request had Authorization: Basic ${basic} and Bearer tok-1 (${SECRET})`, {
+        status: 502,
+      });
+    const { fetch } = scripted([token(), echo(), echo(), echo()]);
+    const error = (await client(fetch)
+      .get('/api/v2/x', ok)
+      .catch((e: unknown) => e)) as GenesysApiError;
+    expect(error.message).toContain('[redacted]');
+    for (const secret of [SECRET, basic, 'tok-1']) expect(error.message).not.toContain(secret);
+  });
+
   it('does not retry a 4xx other than 401/429, and names the credentials on a refused grant', async () => {
     const refused = scripted([json({ error: 'invalid_client', error_description: 'bad secret' }, 401)]);
     const error = (await client(refused.fetch)

@@ -410,7 +410,8 @@ describe('caseflow sync genesys', () => {
     fake.upsertConversation(changed);
     fake.setDataAvailability('2026-11-22T00:00:00Z');
     const before = fake.requests.length;
-    const run2 = await syncGenesys(store, config, { to: new Date(T2), env: ENV });
+    // The data set ends on the 25th: the run's clock says it is then.
+    const run2 = await syncGenesys(store, config, { to: new Date(T2), env: ENV, now: () => T2 });
 
     const asked = fake.requests.slice(before);
     const since = new Date(T1 - lookBack).toISOString();
@@ -442,7 +443,12 @@ describe('caseflow sync genesys', () => {
 
     // The same as one fresh run over the whole range with the final data.
     const fresh = await newStore();
-    await syncGenesys(fresh, config, { from: new Date('2026-11-05T00:00:00Z'), to: new Date(T2), env: ENV });
+    await syncGenesys(fresh, config, {
+      from: new Date('2026-11-05T00:00:00Z'),
+      to: new Date(T2),
+      env: ENV,
+      now: () => T2,
+    });
     const incremental = await eventLog(store);
     expect(incremental.length).toBeGreaterThan(1000);
     expect(incremental).toEqual(await eventLog(fresh));
@@ -749,5 +755,54 @@ describe('caseflow sync genesys', () => {
     expect(missing.stderr).not.toContain('CASEFLOW_GENESYS_CLIENT_ID');
     expect(unconfigured.code).toBe(2);
     expect(unconfigured.stderr).toMatch(/sources.*genesys/);
+  });
+  it('resumes with the settings it started with, and re-creates a job Genesys expired', async () => {
+    const fake = await startFake();
+    const failing = '2026-11-17T00:00:00.000Z/2026-11-18T00:00:00.000Z';
+    let expired = false;
+    let injected = false;
+    fake.onRequest = (r) => {
+      // Genesys forgets the first job while its results are read: the run asks again.
+      if (!expired && isResults(r) && r.query.cursor !== undefined) {
+        expired = true;
+        fake.expireJobs();
+      }
+      if (!injected && isQuery(r) && intervalOf(r) === failing && pageOf(r) === 2) {
+        injected = true;
+        fake.inject({ method: 'POST', path: QUERY }, { status: 503 });
+      }
+    };
+    const store = await newStore();
+    const first = configFor(fake.url, { retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 20 } });
+    await expect(
+      syncGenesys(store, first, { from: new Date(FROM), to: new Date(TO), env: ENV }),
+    ).rejects.toThrow(/page 2/);
+    expect(fake.requests.filter(isJobCreation).length).toBeGreaterThan(3);
+    // Resumed with other page sizes in the configuration: page 2 still means records 11–20.
+    const before = fake.requests.length;
+    const summary = await syncGenesys(store, configFor(fake.url, { queryPageSize: 100 }), { env: ENV });
+    const asked = fake.requests.slice(before).filter(isQuery);
+    expect(asked[0]?.body).toMatchObject({ paging: { pageNumber: 2, pageSize: 10 } });
+    expect(summary.watermark).toBe(TO);
+    expect(await rawCount(store)).toBe(300);
+    expect(await eventLog(store)).toEqual(await cleanLog());
+  });
+
+  it('refuses a --to in the future, and --restart drops an interrupted run', async () => {
+    const fake = await startFake();
+    const store = await newStore();
+    const config = configFor(fake.url, { retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 20 } });
+    await expect(
+      syncGenesys(store, config, { to: new Date(Date.now() + 3_600_000), env: ENV }),
+    ).rejects.toThrow(/in the future/);
+    fake.inject({ method: 'POST', path: QUERY }, { status: 503 });
+    await expect(
+      syncGenesys(store, config, { from: new Date(FROM), to: new Date(TO), env: ENV }),
+    ).rejects.toThrow(SyncError);
+    const other = { from: new Date('2026-11-18T00:00:00Z'), to: new Date(TO), env: ENV };
+    await expect(syncGenesys(store, config, other)).rejects.toThrow(/--restart/);
+    const summary = await syncGenesys(store, config, { ...other, restart: true });
+    expect(summary).toMatchObject({ resumed: false, from: '2026-11-18T00:00:00.000Z' });
+    expect((await metaOf(store))['genesys:run'] ?? '').toBe('');
   });
 });

@@ -86,6 +86,11 @@ describe('GET /api/v1/sources and POST /api/v1/sources/genesys/sync', () => {
     expect(s.lastRun).toMatchObject({ trigger: 'manual', conversations: 0, error: null });
     expect(Date.parse(s.watermark)).toBeGreaterThan(Date.now() - 60_000);
     expect(JSON.stringify(s)).not.toContain(SECRET);
+
+    // Closing the server stops a run that waits on a long Retry-After, without waiting it out.
+    fake.inject({ path: '/api/v2/organizations/me' }, { status: 429, retryAfter: 600 });
+    expect((await good.sync()).statusCode).toBe(202);
+    await expect.poll(() => fake.requests.filter((r) => r.status === 429).length).toBe(1);
     await good.close();
     await fake.close();
   });

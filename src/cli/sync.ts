@@ -27,8 +27,9 @@ export function registerSyncCommands(
     .option('--from <iso>', 'start of the conversation-start range (UTC date or date-time)', instant('from'))
     .option('--to <iso>', 'end of the range (default: now)', instant('to'))
     .option('--dry-run', 'read everything and report what would change, writing nothing')
+    .option('--restart', 'drop an interrupted run instead of continuing it (what it committed stays)')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { from?: Date; to?: Date; dryRun?: boolean; json?: boolean }) => {
+    .action(async (opts: { from?: Date; to?: Date; dryRun?: boolean; restart?: boolean; json?: boolean }) => {
       const config = cli.config();
       const summary = await cli.withStore(async (store) => {
         const progress = new Progress(
@@ -41,6 +42,7 @@ export function registerSyncCommands(
             from: opts.from,
             to: opts.to,
             dryRun: opts.dryRun,
+            restart: opts.restart,
             trigger: 'cli',
             onProgress: (p) =>
               progress.update(p.intervalsDone, p.intervalsTotal, {

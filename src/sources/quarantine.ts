@@ -21,15 +21,22 @@ export class Quarantine {
   /** The first rejections, kept for the import summary. */
   readonly first: Rejection[] = [];
 
-  constructor(dataDir: string, source: string, now: Date) {
+  /** persist false (a dry run): count and keep the first ones, write nothing. */
+  constructor(
+    dataDir: string,
+    source: string,
+    now: Date,
+    private readonly options: { persist?: boolean } = {},
+  ) {
     const stamp = now.toISOString().replace(/[:.]/g, '-');
     this.file = path.join(dataDir, 'quarantine', `${stamp}-${source}.ndjson`);
   }
 
   reject(rejection: Rejection): void {
-    if (this.count === 0) mkdirSync(path.dirname(this.file), { recursive: true });
-    this.count += 1;
     if (this.first.length < 5) this.first.push({ ...rejection, record: undefined });
+    this.count += 1;
+    if (this.options.persist === false) return;
+    if (this.count === 1) mkdirSync(path.dirname(this.file), { recursive: true });
     appendFileSync(this.file, `${JSON.stringify(rejection)}\n`);
   }
 }

@@ -435,10 +435,6 @@ export class Store {
     await this.db.run('INSERT INTO meta VALUES ($key, $value)', { key, value });
   }
 
-  async deleteMeta(key: string): Promise<void> {
-    await this.db.run('DELETE FROM meta WHERE key = $key', { key });
-  }
-
   async getMeta(key: string): Promise<string | undefined> {
     return (await this.db.one<{ value: string }>('SELECT value FROM meta WHERE key = $key', { key }))?.value;
   }

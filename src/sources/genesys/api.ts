@@ -26,8 +26,6 @@ const entityPage = z.looseObject({
   pageCount: z.number().optional(),
 });
 
-export type JobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED' | string;
-
 /** The directory lists refreshed on each run, by the kind the store keeps them under. */
 export const DIRECTORY_LISTS = {
   users: '/api/v2/users',

@@ -20,6 +20,8 @@ export interface ClientOptions {
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   requestTimeoutMs: number;
   onRetry?: (notice: RetryNotice) => void;
+  /** Aborts requests in flight and retry waits (a server shutting down). */
+  signal?: AbortSignal;
   /** Injected in tests. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -42,7 +44,7 @@ export class GenesysApiError extends Error {
   }
 }
 
-/** Waits longer than this are not worth holding a run open for: the run fails and can be resumed later. */
+/** A Retry-After longer than this is waited for this long only (then the request is tried again). */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** A token is renewed this long before it expires, so that it does not expire in flight. */
 const TOKEN_MARGIN_MS = 60_000;
@@ -84,7 +86,7 @@ export class GenesysClient {
     schema: z.ZodType<T>,
     { query = {}, body }: { query?: Query; body?: unknown },
   ): Promise<T> {
-    const url = new URL(path, `${this.options.apiUrl}/`);
+    const url = new URL(`${this.options.apiUrl}${path}`);
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -101,7 +103,7 @@ export class GenesysClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: this.requestSignal(),
       });
       if (res.status === 401 && !renewed) {
         // An expired or revoked token: get a new one and try again, once.
@@ -140,7 +142,7 @@ export class GenesysClient {
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
     let text = '';
     const res = await this.send('POST', path, async () => {
-      const r = await this.fetch(new URL(path, `${this.options.loginUrl}/`), {
+      const r = await this.fetch(new URL(`${this.options.loginUrl}${path}`), {
         method: 'POST',
         headers: {
           authorization: `Basic ${basic}`,
@@ -148,7 +150,7 @@ export class GenesysClient {
           accept: 'application/json',
         },
         body: 'grant_type=client_credentials',
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: this.requestSignal(),
       });
       if (r.ok) text = await r.text();
       return r;
@@ -187,16 +189,17 @@ export class GenesysClient {
           continue;
         }
         if (res.ok) return res;
-        const detail = await errorDetail(res);
+        const detail = this.redact(await errorDetail(res));
         if (res.status !== 429 && res.status < 500) {
           throw new GenesysApiError(method, path, res.status, n, detail + hint(path, res.status));
         }
         reason = detail;
-        if (res.status === 429) delay = retryAfterMs(res.headers.get('retry-after'));
+        if (res.status === 429) delay = retryAfterMs(res.headers.get('retry-after'), this.now());
         if (n >= maxAttempts) throw new GenesysApiError(method, path, res.status, n, detail);
       } catch (error) {
         if (error instanceof GenesysApiError) throw error;
-        reason = networkReason(error);
+        if (this.options.signal?.aborted) throw this.options.signal.reason ?? error;
+        reason = this.redact(networkReason(error));
         if (n >= maxAttempts) throw new GenesysApiError(method, path, 0, n, reason);
       }
       const wait = Math.min(delay ?? this.backoff(n), MAX_RETRY_AFTER_MS);
@@ -206,6 +209,26 @@ export class GenesysClient {
     }
   }
 
+  /** The per-request timeout, joined with the caller's abort signal. */
+  private requestSignal(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    return this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+  }
+
+  /**
+   * An error body is quoted in messages that reach logs, the store and the API: a proxy that echoes the
+   * request must not carry the credentials there.
+   */
+  private redact(text: string): string {
+    const { clientId, clientSecret } = this.options;
+    const secrets = [
+      clientSecret,
+      Buffer.from(`${clientId}:${clientSecret}`).toString('base64'),
+      this.token?.value,
+    ].filter((x): x is string => typeof x === 'string' && x.length > 0);
+    return secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  }
+
   /** Exponential backoff with full jitter: a random wait up to base × 2^(attempt−1), capped. */
   private backoff(attempt: number): number {
     const { baseDelayMs, maxDelayMs } = this.options.retry;
@@ -213,12 +236,12 @@ export class GenesysClient {
   }
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 async function errorDetail(res: Response): Promise<string> {

@@ -45,8 +45,7 @@ export const emptyCounts = (): ImportCounts => ({
  */
 export class ConversationImporter {
   readonly counts: ImportCounts;
-  private pending = new Map<string, StoredConversation>();
-  private surveys: Survey[] = [];
+  private pending = new Map<string, StoredConversation & { surveys: Survey[] }>();
 
   private constructor(
     private readonly store: Store,
@@ -112,17 +111,16 @@ export class ConversationImporter {
       versionTime: accepted.versionTime,
       hash: accepted.hash,
     });
+    // A newer version in the same batch replaces the older one, its surveys included.
+    counts.surveys += accepted.surveys.length - (this.pending.get(id)?.surveys.length ?? 0);
     this.pending.set(id, accepted);
-    this.surveys.push(...accepted.surveys);
-    counts.surveys += accepted.surveys.length;
   }
 
   /** Writes the pending conversations (and `meta`) in one transaction. */
   async flush(meta?: Record<string, string>): Promise<void> {
     const batch = [...this.pending.values()];
-    const surveys = this.surveys;
+    const surveys = batch.flatMap((c) => c.surveys);
     this.pending = new Map();
-    this.surveys = [];
     if (this.dryRun) return;
     if (batch.length) await this.store.markRegroupPending();
     await this.store.saveConversations(batch, { surveys, meta });

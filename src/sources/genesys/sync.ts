@@ -17,6 +17,9 @@ export const CLIENT_SECRET_VARIABLE = 'CASEFLOW_GENESYS_CLIENT_SECRET';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** A details job is created at most this many more times for one interval before the run fails. */
+const MAX_JOB_RETRIES = 3;
+
 /** Meta keys: the run in progress (its checkpoint), the last run's outcome, the watermark per organization. */
 export const RUN_KEY = 'genesys:run';
 export const LAST_RUN_KEY = 'genesys:last-run';
@@ -45,8 +48,14 @@ interface SyncRun {
   /** The interval being read; intervals.length when all are read. */
   index: number;
   jobId?: string;
+  /** Jobs created again for the current interval (expired, forgotten or failed on Genesys's side). */
+  jobRetries?: number;
   cursor?: string;
   page?: number;
+  /** Settings a resumed run must keep: a page number means nothing with another page size. */
+  queryPageSize: number;
+  jobPageSize: number;
+  sourceSystem: string;
   directory?: Record<DirectoryList, number>;
   pages: number;
   counts: ImportCounts;
@@ -103,6 +112,8 @@ export interface SyncOptions {
   from?: Date;
   to?: Date;
   dryRun?: boolean;
+  /** Drop an interrupted run instead of continuing it. */
+  restart?: boolean;
   trigger?: SyncTrigger;
   env?: NodeJS.ProcessEnv;
   onProgress?: (progress: SyncProgress) => void;
@@ -177,25 +188,28 @@ export async function syncGenesys(
   const settings = genesysSettings(config, options.env);
   const { source } = settings;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = abortable(
+    options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    options.signal,
+  );
   const dryRun = options.dryRun ?? false;
   const client = new GenesysClient({
     ...settings,
     retry: source.retry,
     requestTimeoutMs: source.requestTimeoutSeconds * 1000,
     onRetry: options.onRetry,
+    signal: options.signal,
     sleep,
     now,
   });
   const api = new GenesysApi(client);
-  const synced = { ...config, sourceSystem: source.sourceSystem ?? config.sourceSystem };
 
   let org: { id: string; name: string };
   let run: SyncRun;
   let resumed: boolean;
   try {
     org = await api.organization();
-    ({ run, resumed } = await startOrResume(store, api, org, source, options, now));
+    ({ run, resumed } = await startOrResume(store, api, org, config, options, now));
   } catch (error) {
     // A refused token or an unreachable API must show on the Sources page too, not only in a log.
     if (!dryRun && !(error instanceof ConfigError)) {
@@ -204,7 +218,10 @@ export async function syncGenesys(
     throw error;
   }
 
-  const quarantine = new Quarantine(store.dataDir, 'genesys-api', new Date(run.startedAt));
+  const synced = { ...config, sourceSystem: run.sourceSystem };
+  const quarantine = new Quarantine(store.dataDir, 'genesys-api', new Date(run.startedAt), {
+    persist: !dryRun,
+  });
   const importer = await ConversationImporter.open(store, synced, quarantine, run.startedAt, {
     dryRun,
     counts: run.counts,
@@ -241,6 +258,7 @@ export async function syncGenesys(
       progress('directory');
       const directory = {} as Record<DirectoryList, number>;
       for (const kind of Object.keys(DIRECTORY_LISTS) as DirectoryList[]) {
+        stopIfAborted();
         const entities = await api.list(kind, source.directoryPageSize);
         if (!dryRun) await store.saveDirectory(kind, entities);
         directory[kind] = entities.length;
@@ -264,11 +282,10 @@ export async function syncGenesys(
 
       if (interval.method === 'query') {
         const pageNumber = run.page ?? 1;
-        const page = await api.detailsQuery(interval.start, interval.end, pageNumber, source.queryPageSize);
+        const page = await api.detailsQuery(interval.start, interval.end, pageNumber, run.queryPageSize);
         take(page.conversations, `page ${pageNumber}`);
         const last =
-          page.conversations.length < source.queryPageSize ||
-          pageNumber * source.queryPageSize >= page.totalHits;
+          page.conversations.length < run.queryPageSize || pageNumber * run.queryPageSize >= page.totalHits;
         if (last) nextInterval(run);
         else run.page = pageNumber + 1;
         await checkpoint();
@@ -280,21 +297,22 @@ export async function syncGenesys(
         run.cursor = undefined;
         await checkpoint();
       }
-      const ready =
-        run.jobId === fulfilledJob || (await waitForJob(api, run.jobId, source, sleep, now, options.signal));
-      fulfilledJob = ready ? run.jobId : undefined;
-      if (!ready) {
-        // Expired or forgotten by Genesys (e.g. resumed a day later): ask again; pages read are unchanged.
-        run.jobId = undefined;
+      const state =
+        run.jobId === fulfilledJob ? 'ready' : await waitForJob(api, run.jobId, source, sleep, now);
+      fulfilledJob = state === 'ready' ? run.jobId : undefined;
+      if (state !== 'ready') {
+        // Expired, forgotten (e.g. resumed a day later) or failed on Genesys's side: ask again, a few
+        // times; pages already read come back unchanged.
+        retryJob(run, state);
         continue;
       }
       const cursor = run.cursor;
       let page: Awaited<ReturnType<GenesysApi['jobResults']>>;
       try {
-        page = await api.jobResults(run.jobId, cursor, source.jobPageSize);
+        page = await api.jobResults(run.jobId, cursor, run.jobPageSize);
       } catch (error) {
         if (!(error instanceof GenesysApiError && error.status === 404)) throw error;
-        run.jobId = undefined;
+        retryJob(run, 'was not found (404)');
         continue;
       }
       take(page.conversations, `results ${cursor ? `after cursor ${cursor}` : 'page 1'}`);
@@ -337,14 +355,17 @@ export async function syncGenesys(
       directory: run.directory ?? { users: 0, queues: 0, wrapUpCodes: 0, divisions: 0 },
       rejected: rejectedBefore + quarantine.count,
       firstRejections: quarantine.first,
-      quarantineFile: quarantine.count ? quarantine.file : null,
+      quarantineFile: quarantine.count && !dryRun ? quarantine.file : null,
       events: totals.events,
       cases: totals.cases,
       watermark,
       retries: client.retries,
     };
   } catch (error) {
-    const failure = error instanceof SyncStopped ? error : new SyncError(error, run, dryRun);
+    const failure =
+      error instanceof SyncStopped || options.signal?.aborted
+        ? new SyncStopped()
+        : new SyncError(error, run, dryRun);
     if (!dryRun) {
       await store
         .setMeta(LAST_RUN_KEY, JSON.stringify(lastRunOf(run, 'failed', new Date(now()), failure.message)))
@@ -359,24 +380,26 @@ async function startOrResume(
   store: Store,
   api: GenesysApi,
   org: { id: string; name: string },
-  source: GenesysSourceConfig,
+  config: CaseflowConfig,
   options: SyncOptions,
   now: () => number,
 ): Promise<{ run: SyncRun; resumed: boolean }> {
+  const { source } = genesysSettings(config, options.env);
   const stored = await storedRun(store);
   const dryRun = options.dryRun ?? false;
-  if (stored && !dryRun && stored.orgId === org.id) {
+  if (stored && !dryRun && !options.restart && stored.orgId === org.id) {
     if (
       (options.from && options.from.getTime() !== stored.from) ||
       (options.to && options.to.getTime() !== stored.to)
     ) {
       throw new ConfigError(
-        `a sync of ${intervalText(stored.from, stored.to)} was interrupted; run \`caseflow sync genesys\` without --from/--to to finish it first`,
+        `a sync of ${intervalText(stored.from, stored.to)} was interrupted; run \`caseflow sync genesys\` without --from/--to to finish it first, or add --restart to drop it`,
       );
     }
     return { run: { ...stored, trigger: options.trigger ?? 'cli' }, resumed: true };
   }
   const to = options.to?.getTime() ?? now();
+  if (to > now()) throw new ConfigError(`--to ${new Date(to).toISOString()} is in the future`);
   const watermark = await store.getMeta(watermarkKey(org.id));
   const from =
     options.from?.getTime() ??
@@ -398,6 +421,9 @@ async function startOrResume(
       pages: 0,
       counts: emptyCounts(),
       rejected: 0,
+      queryPageSize: source.queryPageSize,
+      jobPageSize: source.jobPageSize,
+      sourceSystem: source.sourceSystem ?? config.sourceSystem,
     },
   };
 }
@@ -431,8 +457,32 @@ async function recordEarlyFailure(
 function nextInterval(run: SyncRun): void {
   run.index += 1;
   run.jobId = undefined;
+  run.jobRetries = undefined;
   run.cursor = undefined;
   run.page = undefined;
+}
+
+function retryJob(run: SyncRun, why: string): void {
+  run.jobRetries = (run.jobRetries ?? 0) + 1;
+  if (run.jobRetries > MAX_JOB_RETRIES) {
+    throw new Error(`the details job for this interval ${why}, ${run.jobRetries} times`);
+  }
+  run.jobId = undefined;
+}
+
+/** A sleep that ends early, with SyncStopped, when the run is stopped. */
+function abortable(sleep: (ms: number) => Promise<void>, signal: AbortSignal | undefined) {
+  if (!signal) return sleep;
+  return (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(new SyncStopped());
+      const stop = () => reject(new SyncStopped());
+      signal.addEventListener('abort', stop, { once: true });
+      sleep(ms).then(() => {
+        signal.removeEventListener('abort', stop);
+        resolve();
+      }, reject);
+    });
 }
 
 /**
@@ -445,40 +495,30 @@ function nextWatermark(run: SyncRun, previous: number | undefined): string | nul
   return new Date(Math.max(previous, run.to)).toISOString();
 }
 
-/** Polls a details job until FULFILLED (true) or gone/expired (false); a failed job fails the run. */
+/** Polls a details job until it is FULFILLED ('ready'), or says why it has to be created again. */
 async function waitForJob(
   api: GenesysApi,
   jobId: string,
   source: GenesysSourceConfig,
   sleep: (ms: number) => Promise<void>,
   now: () => number,
-  signal: AbortSignal | undefined,
-): Promise<boolean> {
+): Promise<'ready' | string> {
   const deadline = now() + source.jobTimeoutMinutes * 60_000;
   for (;;) {
-    let state: string;
+    let status: { state: string; errorMessage?: string };
     try {
-      const status = await api.jobStatus(jobId);
-      state = status.state;
-      if (state === 'FAILED' || state === 'CANCELLED') {
-        throw new GenesysApiError(
-          'GET',
-          `/api/v2/analytics/conversations/details/jobs/${jobId}`,
-          200,
-          1,
-          `the details job ended ${state}${status.errorMessage ? `: ${status.errorMessage}` : ''}`,
-        );
-      }
+      status = await api.jobStatus(jobId);
     } catch (error) {
-      if (error instanceof GenesysApiError && error.status === 404) return false;
+      if (error instanceof GenesysApiError && error.status === 404) return 'was not found (404)';
       throw error;
     }
-    if (state === 'FULFILLED') return true;
-    if (state === 'EXPIRED') return false;
+    if (status.state === 'FULFILLED') return 'ready';
+    if (['FAILED', 'CANCELLED', 'EXPIRED'].includes(status.state)) {
+      return `ended ${status.state}${status.errorMessage ? ` (${status.errorMessage})` : ''}`;
+    }
     if (now() > deadline) {
       throw new Error(`the details job ${jobId} was not ready after ${source.jobTimeoutMinutes} minutes`);
     }
-    if (signal?.aborted) throw new SyncStopped();
     await sleep(source.jobPollSeconds * 1000);
   }
 }
