@@ -75,16 +75,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The fake serving the historical data set and the demo directory. */
+const fakeOptions = (): FakeGenesysOptions => ({
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  conversations: conversations(),
+  dataAvailabilityDate: AVAILABLE,
+  jobPendingPolls: 1,
+  directory: DIRECTORY,
+});
+
 async function startFake(options: Partial<FakeGenesysOptions> = {}): Promise<FakeGenesys> {
-  const fake = await FakeGenesys.start({
-    clientId: CLIENT_ID,
-    clientSecret: SECRET,
-    conversations: conversations(),
-    dataAvailabilityDate: AVAILABLE,
-    jobPendingPolls: 1,
-    directory: DIRECTORY,
-    ...options,
-  });
+  const fake = await FakeGenesys.start({ ...fakeOptions(), ...options });
   cleanups.push(() => fake.close());
   return fake;
 }
@@ -158,14 +160,7 @@ const pageKey = (r: Seen): string =>
 let cleanLogCache: Promise<Row[]> | undefined;
 function cleanLog(): Promise<Row[]> {
   cleanLogCache ??= (async () => {
-    const fake = await FakeGenesys.start({
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      conversations: conversations(),
-      dataAvailabilityDate: AVAILABLE,
-      jobPendingPolls: 1,
-      directory: DIRECTORY,
-    });
+    const fake = await FakeGenesys.start(fakeOptions());
     const dir = tempDir('caseflow-sync-clean-');
     const store = await openStore(dir);
     try {
