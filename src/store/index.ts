@@ -11,6 +11,24 @@ export {
   type StoredVersion,
   toUtcTimestamp,
 } from './eventlog-store.ts';
+export {
+  type ClaimOptions,
+  claimDue,
+  type EnqueueInput,
+  enqueue,
+  findOutboxMessage,
+  type JsonValue,
+  MigrationError,
+  markDelivered,
+  markFailed,
+  type OperationalSchema,
+  type OperationalStore,
+  type OperationalStoreOptions,
+  type OutboxMessage,
+  type OutboxStatus,
+  openOperationalStore,
+  requeue,
+} from './operational/index.ts';
 
 import { Store } from './eventlog-store.ts';
 
