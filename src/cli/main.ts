@@ -7,6 +7,7 @@ import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { startServer } from '../server/index.ts';
+import { importMessages, type SupportImportSummary } from '../sources/conversations/index.ts';
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -15,6 +16,7 @@ import { UsageError } from './errors.ts';
 import { formatDuration } from './format.ts';
 import { registerMiningCommands } from './mining.ts';
 import { Progress } from './progress.ts';
+import { registerSupportCommands, supportImportText } from './support.ts';
 import { registerSyncCommands } from './sync.ts';
 
 const program = new Command('caseflow')
@@ -233,7 +235,11 @@ program
     const dataDir = cli.dataDir;
     const summary = await loadDemo(dataDir, opts, !opts.json, opts.import !== false);
     print(Boolean(opts.json), summary, () =>
-      [`Demo data written to ${summary.dir}`, summary.import ? importText(summary.import) : '']
+      [
+        `Demo data written to ${summary.dir}`,
+        summary.import ? importText(summary.import) : '',
+        summary.messages ? supportImportText(summary.messages) : '',
+      ]
         .join('\n')
         .trim(),
     );
@@ -245,7 +251,7 @@ export async function loadDemo(
   opts: { conversations: number; days: number; seed: number; end: string; out?: string },
   showProgress: boolean,
   doImport = true,
-): Promise<{ dir: string; import: ImportSummary | null }> {
+): Promise<{ dir: string; import: ImportSummary | null; messages: SupportImportSummary | null }> {
   const dir = path.resolve(opts.out ?? path.join(dataDir, 'demo'));
   const generating = new Progress('Generating', showProgress, ' conversations');
   const files = await generateDemo(
@@ -254,7 +260,7 @@ export async function loadDemo(
     (done, total) => generating.update(done, total),
   );
   generating.stop();
-  if (!doImport) return { dir, import: null };
+  if (!doImport) return { dir, import: null, messages: null };
   mkdirSync(dataDir, { recursive: true });
   if (!configFile(cli.configOption, process.env, dataDir)) {
     writeFileSync(path.join(dataDir, 'caseflow.config.json'), `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
@@ -273,8 +279,9 @@ export async function loadDemo(
         importing.update(mb(p.bytesRead), mb(p.bytesTotal), { detail: `${p.conversations} conversations` }),
     });
     importing.stop();
+    const messages = await importMessages(store, files.messages, { source: 'demo' });
     await prepareMining(store, 'default', showProgress);
-    return { dir, import: summary };
+    return { dir, import: summary, messages };
   } finally {
     importing.stop();
     store.close();
@@ -346,6 +353,7 @@ async function prepareMining(store: Store, dataset: string, verbose: boolean): P
 
 registerMiningCommands(program, cli, importCmd, prepareMining);
 registerSyncCommands(program, cli, prepareMining);
+registerSupportCommands(importCmd, cli);
 
 async function main(): Promise<void> {
   try {

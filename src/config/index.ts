@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  type BusinessHours,
+  DEFAULT_BUSINESS_DAYS,
+  dayHoursProblem,
+  WEEKDAYS,
+} from '../reports/definitions.ts';
 import { REGION_NAMES } from '../sources/genesys/regions.ts';
 
 /** A designed (to-be) process for conformance checking: allowed start/end activities and directly-follows pairs. */
@@ -77,6 +83,39 @@ const genesysSourceSchema = z.strictObject({
   scheduleEveryMinutes: z.number().positive().optional(),
 });
 
+const timeZoneSchema = z.string().refine((tz) => isTimeZone(tz), 'not an IANA time zone (e.g. Europe/Paris)');
+
+/** One day's opening hours: [["09:00","12:30"],["13:30","18:00"]]; an empty list (or no entry): closed. */
+const dayHoursSchema = z.array(z.tuple([z.string(), z.string()])).superRefine((hours, ctx) => {
+  const problem = dayHoursProblem(hours);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Support data (README "Support data"): agents' teams for the reports, and the opening hours of the
+ * business-hours option of response and resolution times.
+ */
+const supportSchema = z.strictObject({
+  /** Team name → members (agent ids or names). Wins over a team the source gives. */
+  teams: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
+  businessHours: z
+    .strictObject({
+      /** Default: organization.timeZone. */
+      timeZone: timeZoneSchema.optional(),
+      /** Opening hours by weekday (mon … sun); a day not listed is closed. Default: mon–fri 09:00–18:00. */
+      days: z
+        .strictObject(
+          Object.fromEntries(WEEKDAYS.map((d) => [d, dayHoursSchema.optional()])) as {
+            [K in (typeof WEEKDAYS)[number]]: z.ZodOptional<typeof dayHoursSchema>;
+          },
+        )
+        .default(DEFAULT_BUSINESS_DAYS as Record<string, [string, string][]>),
+      /** Closed days, YYYY-MM-DD in the business-hours time zone. */
+      holidays: z.array(z.iso.date()).default([]),
+    })
+    .prefault({}),
+});
+
 /** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
 export const configSchema = z.strictObject({
   sourceSystem: z.string().min(1).default('GenesysCloudCX'),
@@ -122,6 +161,7 @@ export const configSchema = z.strictObject({
       genesys: genesysSourceSchema.optional(),
     })
     .prefault({}),
+  support: supportSchema.prefault({}),
 });
 
 export type CaseflowConfig = z.infer<typeof configSchema>;
@@ -129,6 +169,13 @@ export type EventLogConfig = CaseflowConfig['eventlog'];
 export type MiningConfig = CaseflowConfig['mining'];
 export type DesignedFlow = MiningConfig['designedFlow'];
 export type GenesysSourceConfig = z.infer<typeof genesysSourceSchema>;
+export type SupportConfig = CaseflowConfig['support'];
+
+/** The opening hours of the configuration, its time zone defaulting to organization.timeZone. */
+export function businessHoursOf(config: CaseflowConfig): BusinessHours {
+  const b = config.support.businessHours;
+  return { timeZone: b.timeZone ?? config.organization.timeZone, days: b.days, holidays: b.holidays };
+}
 
 function isTimeZone(tz: string): boolean {
   try {

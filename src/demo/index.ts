@@ -9,6 +9,8 @@
  *   conversations/conversations-YYYY-MM-DD.ndjson  the last week, one conversation per line
  *   users.json, queues.json, wrapupcodes.json      Genesys list shape {"entities":[...],"pageSize",…}
  *   surveys.ndjson                                 {"conversationId","sentDate","score"} per line
+ *   messages.ndjson                                the chat, messaging and e-mail texts, generic message
+ *                                                  format (caseflow import messages), by time
  *
  * The data set is a snapshot taken at the end of the window (`end`, 00:00 UTC): conversations still
  * running then are active (no conversationEnd, last segment open) and no time lies after it.
@@ -25,8 +27,10 @@ import {
   usersFile,
   wrapUpCodesFile,
 } from './directory.ts';
+import { DemoMessages } from './messages.ts';
 import type { DemoSurveyRecord, GenesysConversationRecord } from './types.ts';
 
+export type { DemoMessageRecord } from './messages.ts';
 export type {
   DemoSurveyRecord,
   GenesysConversationRecord,
@@ -51,6 +55,8 @@ export interface DemoFiles {
   queues: string;
   wrapUpCodes: string;
   surveys: string;
+  /** Messages of the chat, messaging and e-mail conversations (caseflow import messages). */
+  messages: string;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = { conversations: 5000, days: 60, seed: 42, end: '2026-11-01' };
@@ -100,6 +106,7 @@ export async function generateDemo(
     queues: path.join(outDir, 'queues.json'),
     wrapUpCodes: path.join(outDir, 'wrapupcodes.json'),
     surveys: path.join(outDir, 'surveys.ndjson'),
+    messages: path.join(outDir, 'messages.ndjson'),
   };
   await writeFile(files.users, `${JSON.stringify(usersFile(dir), null, 2)}\n`);
   await writeFile(files.queues, `${JSON.stringify(queuesFile(dir), null, 2)}\n`);
@@ -108,6 +115,7 @@ export async function generateDemo(
   const lastWeek = weekKey(end - DAY, start);
   const total = options.conversations;
   const surveys: DemoSurveyRecord[] = [];
+  const messages = new DemoMessages(options.seed, end);
   let done = 0;
   let week: string | null = null;
   let handle: Awaited<ReturnType<typeof open>> | null = null;
@@ -149,6 +157,7 @@ export async function generateDemo(
       bufferBytes += json.length;
       count++;
       if (item.survey !== undefined) surveys.push(item.survey);
+      messages.add(record);
       done++;
       if (bufferBytes >= FLUSH_BYTES) await flush();
       if (onProgress !== undefined && (done % 250 === 0 || done === total)) onProgress(done, total);
@@ -163,6 +172,7 @@ export async function generateDemo(
     a.sentDate < b.sentDate ? -1 : a.sentDate > b.sentDate ? 1 : a.conversationId < b.conversationId ? -1 : 1,
   );
   await writeFile(files.surveys, surveys.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  await writeFile(files.messages, messages.ndjson());
   return files;
 }
 export { DEMO_CONFIG } from './config.ts';

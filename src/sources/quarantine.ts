@@ -6,6 +6,10 @@ export interface Rejection {
   line?: number;
   index?: number;
   conversationId?: string;
+  /** The message id of a rejected message row (caseflow import messages). */
+  messageId?: string;
+  /** The field that was wrong, when one was (caseflow import conversations / messages). */
+  field?: string;
   reason: string;
   /** The rejected record, or the text of a line that was not JSON. */
   record?: unknown;

@@ -6,9 +6,16 @@ import {
   type Directory,
   type EventLogRow,
   groupConversations,
+  requestType,
   type Survey,
 } from '../eventlog/index.ts';
 import { AnalyticsDb, appendRow, type Cell, iso } from './duckdb.ts';
+import {
+  appendSupportFacts,
+  buildGenesysSupportConversations,
+  type ConversationSupportFacts,
+  conversationsWithoutSupportFacts,
+} from './support.ts';
 
 export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes' | 'divisions';
 
@@ -32,6 +39,8 @@ export interface StoredConversation {
   lastDataUpdate: number;
   facts: ConversationFacts;
   events: DerivedEvent[];
+  /** What its support conversation needs beyond the facts (absent: none stored for it). */
+  support?: ConversationSupportFacts;
 }
 
 export interface EventLogFilter {
@@ -108,7 +117,12 @@ export class Store {
       const ids = await this.db.appender('batch_ids');
       for (const c of batch) appendRow(ids, [c.facts.conversationId]);
       ids.closeSync();
-      for (const table of ['raw_conversations', 'conversations', 'conversation_events']) {
+      for (const table of [
+        'raw_conversations',
+        'conversations',
+        'conversation_events',
+        'conversation_support_facts',
+      ]) {
         await this.db.run(
           `DELETE FROM ${table} WHERE conversation_id IN (SELECT conversation_id FROM batch_ids)`,
         );
@@ -175,6 +189,12 @@ export class Store {
     }
     conversations.closeSync();
     events.closeSync();
+    await appendSupportFacts(
+      this.db,
+      batch.flatMap((c) =>
+        c.support ? [{ conversationId: c.facts.conversationId, support: c.support }] : [],
+      ),
+    );
   }
 
   async saveDirectory(kind: DirectoryKind, entries: readonly { id: string; name?: string }[]): Promise<void> {
@@ -306,6 +326,13 @@ export class Store {
       }
       cases.closeSync();
       await this.db.run(BUILD_EVENTS);
+      await buildGenesysSupportConversations(
+        this.db,
+        facts.flatMap((f) => {
+          const type = requestType(f, config.eventlog, directory);
+          return type === null ? [] : [[f.conversationId, type] as [string, string]];
+        }),
+      );
       const counts = await this.db.one<{ events: number }>('SELECT count(*)::INTEGER AS events FROM events');
       await this.db.run(`DELETE FROM meta WHERE key = 'regroup_pending'`);
       await this.bumpDataVersion('default');
@@ -376,6 +403,11 @@ export class Store {
     ) {
       notices.push(
         'the eventlog configuration changed since the stored data was derived; run `caseflow rebuild` to re-derive it.',
+      );
+    }
+    if ((options.checkDerivation ?? true) && (await conversationsWithoutSupportFacts(this.db)) > 0) {
+      notices.push(
+        'conversations stored by an earlier version lack their wrap-up notes and metric handle times in the support data; run `caseflow rebuild` to derive them.',
       );
     }
     return notices;

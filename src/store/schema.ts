@@ -1,7 +1,10 @@
+import { SUPPORT_VIEWS_SQL } from '../reports/definitions.ts';
+
 /**
- * DuckDB tables. Source tables (raw records, directories, surveys, case ids) are kept; derived
- * tables (conversations, conversation_events, case_map, reopens, cases, events) are rebuilt from them.
- * All TIMESTAMP columns hold UTC.
+ * DuckDB tables. Source tables (raw records, directories, surveys, case ids, imported support
+ * conversations and messages) are kept; derived tables (conversations, conversation_events,
+ * conversation_support_facts, case_map, reopens, cases, events, the Genesys rows of support_conversations)
+ * are rebuilt from them. All TIMESTAMP columns hold UTC.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
@@ -19,6 +22,11 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE TABLE IF NOT EXISTS conversation_events (
   conversation_id VARCHAR, seq INTEGER, activity VARCHAR, activity_order INTEGER, event_time TIMESTAMP,
   event_end_time TIMESTAMP, media_type VARCHAR, agent_id VARCHAR, queue_id VARCHAR, wrap_up_code VARCHAR);
+-- What a Genesys record tells about its conversation beyond the facts case grouping needs (derived with
+-- conversations): originatingDirection, the note of the last wrap-up, and the handle time (talk + hold +
+-- after-call work of the agent sessions: the tTalk/tHeld/tAcw metrics, else the segment spans), ms.
+CREATE TABLE IF NOT EXISTS conversation_support_facts (
+  conversation_id VARCHAR, originating_direction VARCHAR, wrap_up_note VARCHAR, handle_ms DOUBLE);
 CREATE TABLE IF NOT EXISTS case_map (conversation_id VARCHAR, service_request VARCHAR);
 CREATE TABLE IF NOT EXISTS reopens (conversation_id VARCHAR, event_time TIMESTAMP);
 CREATE TABLE IF NOT EXISTS cases (
@@ -32,6 +40,29 @@ CREATE TABLE IF NOT EXISTS events (
   CustomerSatisfactionScore DOUBLE, SlaTargetResolutionTime DOUBLE, ServiceResolutionTime DOUBLE,
   IsSlaCompliant BOOLEAN, IsReopened BOOLEAN, IsFirstContactResolution BOOLEAN,
   activity_order INTEGER, seq INTEGER);
+-- Support data (README "Support data"): one row per conversation, whatever its source. origin 'genesys':
+-- derived from the Genesys records by every regroup (src/store/support.ts); origin 'import': written by
+-- \`caseflow import conversations\`, kept (an imported row replaces the Genesys row of the same id).
+-- Counts and first_response_at are the source's; the definitions over messages are applied by the view
+-- support_conversation_facts. team is the source's team; reports map agents to teams with the configuration
+-- first (src/reports/definitions.ts teamSql). record_hash: of an imported row, so that re-importing it
+-- changes nothing (not even last_data_update).
+CREATE TABLE IF NOT EXISTS support_conversations (
+  conversation_id VARCHAR, origin VARCHAR, source_system VARCHAR, channel VARCHAR, opened_by VARCHAR,
+  opened_at TIMESTAMP, resolved_at TIMESTAMP, contact_id VARCHAR, assignee_id VARCHAR, assignee_name VARCHAR,
+  team VARCHAR, resolver_id VARCHAR, resolver_name VARCHAR, first_response_at TIMESTAMP,
+  inbound_count INTEGER, outbound_count INTEGER, handle_seconds DOUBLE, transfers INTEGER, category VARCHAR,
+  summary VARCHAR, queue_name VARCHAR, wrap_up_code VARCHAR, csat DOUBLE, service_request VARCHAR,
+  last_data_update TIMESTAMP, record_hash VARCHAR);
+-- Messages (\`caseflow import messages\`): direction inbound | outbound; sender_type contact | agent |
+-- workflow | broadcast | api | bot; source (outbound only) agent | workflow | broadcast | api; status sent |
+-- delivered | read | failed. conversation_id may be empty: support_message_facts links the message to its
+-- contact's conversation at read time. source_system: where the row came from (--source).
+CREATE TABLE IF NOT EXISTS support_messages (
+  message_id VARCHAR, conversation_id VARCHAR, sent_at TIMESTAMP, direction VARCHAR, sender_id VARCHAR,
+  sender_type VARCHAR, source VARCHAR, contact_id VARCHAR, channel VARCHAR, message_type VARCHAR,
+  content VARCHAR, status VARCHAR, failure_reason VARCHAR, source_system VARCHAR, last_data_update TIMESTAMP,
+  record_hash VARCHAR);
 CREATE TABLE IF NOT EXISTS datasets (
   name VARCHAR, format VARCHAR, source VARCHAR, imported_at TIMESTAMP, events BIGINT, cases BIGINT);
 CREATE TABLE IF NOT EXISTS dataset_events (
@@ -64,4 +95,4 @@ CREATE TABLE IF NOT EXISTS mining_ev (
 CREATE TABLE IF NOT EXISTS mining_cases (
   dataset VARCHAR, case_id VARCHAR, case_start TIMESTAMP, case_end TIMESTAMP, duration DOUBLE, events BIGINT,
   variant VARCHAR, is_sla_compliant BOOLEAN, is_reopened BOOLEAN, is_fcr BOOLEAN);
-`;
+${SUPPORT_VIEWS_SQL}`;

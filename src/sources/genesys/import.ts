@@ -72,6 +72,8 @@ export async function importGenesys(
     queues: [] as string[],
     wrapUpCodes: [] as string[],
     surveys: [] as string[],
+    /** Support messages (a demo folder's messages.ndjson): for `caseflow import messages`, not read here. */
+    messages: [] as string[],
   };
   const files = listed.filter(({ file }) => {
     const kind = sideFileKind(file);
@@ -148,14 +150,17 @@ export async function importGenesys(
   };
 }
 
-const SIDE_FILES: [RegExp, 'users' | 'queues' | 'wrapUpCodes' | 'surveys'][] = [
+type SideFile = 'users' | 'queues' | 'wrapUpCodes' | 'surveys' | 'messages';
+
+const SIDE_FILES: [RegExp, SideFile][] = [
   [/^users\.json(\.gz)?$/i, 'users'],
   [/^queues\.json(\.gz)?$/i, 'queues'],
   [/^wrap-?up-?codes\.json(\.gz)?$/i, 'wrapUpCodes'],
   [/^surveys\.(nd)?jsonl?(\.gz)?$/i, 'surveys'],
+  [/^messages\.(nd)?jsonl?(\.gz)?$/i, 'messages'],
 ];
 
-function sideFileKind(file: string): 'users' | 'queues' | 'wrapUpCodes' | 'surveys' | null {
+function sideFileKind(file: string): SideFile | null {
   const name = path.basename(file);
   return SIDE_FILES.find(([pattern]) => pattern.test(name))?.[1] ?? null;
 }

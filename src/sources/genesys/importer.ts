@@ -6,6 +6,7 @@ import type { Quarantine } from '../quarantine.ts';
 import { locate, type SourceRecord } from '../records.ts';
 import { compareDerived, deriveConversation, RecordError } from './derive.ts';
 import { conversationSchema, embeddedSurveySchema, type GenesysConversation } from './schema.ts';
+import { genesysSupportFacts } from './support.ts';
 
 /** What an import or sync did with the records it read. */
 export interface ImportCounts {
@@ -198,6 +199,7 @@ export function storedConversation(
     lastDataUpdate,
     facts: derivation.facts,
     events: derivation.events,
+    support: genesysSupportFacts(record),
     warnings: derivation.warnings,
   };
 }

@@ -26,7 +26,9 @@ export async function rebuild(
   let done = 0;
   await store.markRegroupPending();
   await store.db.transaction(async () => {
-    await store.db.run('DELETE FROM conversations; DELETE FROM conversation_events;');
+    await store.db.run(
+      'DELETE FROM conversations; DELETE FROM conversation_events; DELETE FROM conversation_support_facts;',
+    );
     // Keyset pages: a streaming result would be cut by the writes on the same connection.
     let after = '';
     for (;;) {
