@@ -11,7 +11,7 @@ import {
 import type { CaseflowConfig } from '../config/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
-import type { Store } from '../store/index.ts';
+import type { OperationalStore, Store } from '../store/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { homeRoutes } from './routes/home.ts';
 import { miningRoutes } from './routes/mining.ts';
@@ -29,6 +29,11 @@ export interface AppOptions {
   schedule?: boolean;
   /** Where the connectors read their secrets; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The operational store (PostgreSQL: exports, workflows…). The routes that need it are served only
+   * when it is given; the server always gives it.
+   */
+  operational?: OperationalStore;
 }
 
 export { VERSION } from './version.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CaseflowConfig } from '../config/index.ts';
 import { ensureMaterialized } from '../mining/index.ts';
-import { openStore } from '../store/index.ts';
+import { openOperationalStore, openStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
 
 export { buildApp } from './app.ts';
@@ -16,10 +16,16 @@ export async function startServer(options: ServeOptions): Promise<void> {
   const { dataDir, config } = options;
   const store = await openStore(dataDir);
   for (const notice of await store.prepare(config)) process.stderr.write(`caseflow: ${notice}\n`);
+  const operational = await openOperationalStore({
+    dataDir,
+    databaseUrl: process.env.DATABASE_URL,
+    onIdleError: (error) => process.stderr.write(`caseflow: operational database: ${error.message}\n`),
+  });
   const production = process.env.NODE_ENV === 'production';
   const app = await buildApp({
     store,
     config,
+    operational,
     schedule: true,
     logger: production
       ? { level: 'info' }
@@ -27,6 +33,7 @@ export async function startServer(options: ServeOptions): Promise<void> {
   });
   const close = async () => {
     await app.close();
+    await operational.close();
     store.close();
     process.exit(0);
   };
