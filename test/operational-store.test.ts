@@ -172,6 +172,7 @@ describe.each(backends)('operational store on %s', (kind) => {
         await store.db
           .updateTable('schema_migrations')
           .set({ checksum: 'f'.repeat(64) })
+          .where('version', '=', 1)
           .execute();
         await store.close();
         await expect(openOperationalStore(fresh.options)).rejects.toThrow(
@@ -182,6 +183,7 @@ describe.each(backends)('operational store on %s', (kind) => {
         await bare.db
           .updateTable('schema_migrations')
           .set({ checksum: loadMigrations()[0]?.checksum ?? '' })
+          .where('version', '=', 1)
           .execute();
         await bare.close();
         await (await openOperationalStore(fresh.options)).close();

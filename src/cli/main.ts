@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, configFile, loadConfig } from '../config/index.ts';
-import { DEMO_CONFIG, DEMO_DEFAULTS, generateDemo } from '../demo/index.ts';
+import { DEMO_DEFAULTS, demoConfig, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
@@ -13,11 +13,14 @@ import { InputError, locate } from '../sources/records.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
+import { registerExportCommands } from './exports.ts';
 import { formatDuration } from './format.ts';
 import { registerMiningCommands } from './mining.ts';
 import { Progress } from './progress.ts';
+import { registerReportCommands } from './report.ts';
 import { registerSupportCommands, supportImportText } from './support.ts';
 import { registerSyncCommands } from './sync.ts';
+import { registerWorkflowCommands } from './workflows.ts';
 
 const program = new Command('caseflow')
   .description('Service-operations intelligence for contact centers: one event log per service request.')
@@ -263,7 +266,10 @@ export async function loadDemo(
   if (!doImport) return { dir, import: null, messages: null };
   mkdirSync(dataDir, { recursive: true });
   if (!configFile(cli.configOption, process.env, dataDir)) {
-    writeFileSync(path.join(dataDir, 'caseflow.config.json'), `${JSON.stringify(DEMO_CONFIG, null, 2)}\n`);
+    writeFileSync(
+      path.join(dataDir, 'caseflow.config.json'),
+      `${JSON.stringify(demoConfig(opts.seed), null, 2)}\n`,
+    );
   }
   const cfg = loadConfig(cli.configOption, process.env, dataDir);
   const store = await openStore(dataDir);
@@ -354,6 +360,9 @@ async function prepareMining(store: Store, dataset: string, verbose: boolean): P
 registerMiningCommands(program, cli, importCmd, prepareMining);
 registerSyncCommands(program, cli, prepareMining);
 registerSupportCommands(importCmd, cli);
+registerReportCommands(program, cli);
+registerExportCommands(program, cli);
+registerWorkflowCommands(program, cli);
 
 async function main(): Promise<void> {
   try {

@@ -116,6 +116,30 @@ const supportSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * Workflows (README "Workflows"): the Google service account of "append a spreadsheet row" steps, the
+ * Sheets API address (tests point it at a fake), the retry policy of deliveries and the trigger scan's
+ * period. Secrets of steps are never configured: steps name the environment variables holding them.
+ */
+const workflowsSchema = z.strictObject({
+  /** Service-account JSON key file (client_email, private_key, token_uri). */
+  googleServiceAccountFile: z.string().min(1).optional(),
+  /** Replaces the key file's token_uri (a proxy, tests). */
+  googleTokenUri: z.url({ protocol: /^https?$/ }).optional(),
+  /** Default https://sheets.googleapis.com. */
+  sheetsBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Attempts per run: exponential backoff with jitter between them, then the run is dead (re-run by hand). */
+  retry: z
+    .strictObject({
+      maxAttempts: z.number().int().min(1).max(50).default(8),
+      baseDelayMs: z.number().nonnegative().default(30_000),
+      maxDelayMs: z.number().nonnegative().default(3_600_000),
+    })
+    .prefault({}),
+  /** The server looks for newly closed conversations this often (and after each sync). */
+  scanIntervalSeconds: z.number().positive().default(30),
+});
+
 /** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
 export const configSchema = z.strictObject({
   sourceSystem: z.string().min(1).default('GenesysCloudCX'),
@@ -162,6 +186,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   support: supportSchema.prefault({}),
+  workflows: workflowsSchema.prefault({}),
 });
 
 export type CaseflowConfig = z.infer<typeof configSchema>;

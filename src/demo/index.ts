@@ -175,4 +175,4 @@ export async function generateDemo(
   await writeFile(files.messages, messages.ndjson());
   return files;
 }
-export { DEMO_CONFIG } from './config.ts';
+export { DEMO_CONFIG, demoConfig } from './config.ts';

@@ -10,13 +10,18 @@ import {
 } from 'fastify-type-provider-zod';
 import type { CaseflowConfig } from '../config/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
+import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
+import { WorkflowService } from '../workflows/index.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
+import { exportsRoutes } from './routes/exports.ts';
 import { homeRoutes } from './routes/home.ts';
 import { miningRoutes } from './routes/mining.ts';
+import { reportsRoutes } from './routes/reports.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 
 export interface AppOptions {
   store: Store;
@@ -34,6 +39,8 @@ export interface AppOptions {
    * when it is given; the server always gives it.
    */
   operational?: OperationalStore;
+  /** Background data exports (with `operational`): clock, clean-up period, retention (tests set them). */
+  exports?: Pick<ExportRunnerOptions, 'now' | 'cleanupEveryMs' | 'retentionMs' | 'progressEveryMs'>;
 }
 
 export { VERSION } from './version.ts';
@@ -84,6 +91,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
+  await app.register(reportsRoutes, { store: options.store, config: options.config });
+  // Workflows: trigger scan (at start, every scanIntervalSeconds, after each sync) and outbox delivery.
+  const workflows = options.operational
+    ? new WorkflowService({
+        store: options.store,
+        db: options.operational.db,
+        config: options.config,
+        env: options.env,
+        log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) },
+      })
+    : undefined;
   const genesys = new ScheduledGenesysSync({
     store: options.store,
     config: options.config,
@@ -94,10 +112,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       error: (m) => app.log.error(m),
     },
     // Warm the process-mining tables with the new data, so the next dashboard view is fast.
-    afterRun: () => ensureMaterialized(options.store, 'default'),
+    // Then look for newly closed conversations for the workflows.
+    afterRun: () => ensureMaterialized(options.store, 'default').finally(() => workflows?.dataChanged()),
   });
   app.addHook('onClose', () => genesys.stop());
   await app.register(sourcesRoutes, { genesys });
+  if (options.operational) {
+    // Data exports: worked off in the background, one at a time; expired files cleaned up hourly.
+    const exportRunner = new ExportRunner({
+      store: options.store,
+      operational: options.operational,
+      ...options.exports,
+      log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+    });
+    app.addHook('onReady', () => exportRunner.start());
+    app.addHook('onClose', () => exportRunner.stop());
+    await app.register(exportsRoutes, { runner: exportRunner });
+  }
+  if (workflows) {
+    app.addHook('onClose', () => workflows.stop());
+    if (options.schedule) app.addHook('onReady', async () => workflows.start());
+    await app.register(workflowRoutes, { workflows });
+  }
   if (options.schedule) app.addHook('onReady', async () => genesys.start());
   // The status page ("what is loaded") stays at /status; `/` is the dashboard once it is built.
   const webRoot = options.webRoot === undefined ? WEB_DIST : options.webRoot;

@@ -13,8 +13,21 @@ const Variants = lazy(() => import('./pages/Variants.tsx'));
 const Cases = lazy(() => import('./pages/Cases.tsx'));
 const CaseDetail = lazy(() => import('./pages/CaseDetail.tsx'));
 const Sources = lazy(() => import('./pages/Sources.tsx'));
+const Reports = lazy(() => import('./pages/Reports.tsx'));
+const Exports = lazy(() => import('./pages/Exports.tsx'));
+const Workflows = lazy(() => import('./pages/Workflows.tsx'));
 
-type PageKey = 'overview' | 'map' | 'variants' | 'cases' | 'case' | 'sources' | 'notFound';
+type PageKey =
+  | 'overview'
+  | 'map'
+  | 'variants'
+  | 'cases'
+  | 'case'
+  | 'reports'
+  | 'exports'
+  | 'workflows'
+  | 'sources'
+  | 'notFound';
 
 function route(path: string): { page: PageKey; caseId?: string } {
   const p = path.replace(/\/+$/, '') || '/';
@@ -23,6 +36,9 @@ function route(path: string): { page: PageKey; caseId?: string } {
   if (p === '/variants') return { page: 'variants' };
   if (p === '/cases') return { page: 'cases' };
   if (p === '/sources') return { page: 'sources' };
+  if (p === '/reports') return { page: 'reports' };
+  if (p === '/exports') return { page: 'exports' };
+  if (p === '/workflows') return { page: 'workflows' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { page: 'case', caseId: decodeURIComponent(m[1]) };
   return { page: 'notFound' };
@@ -31,14 +47,41 @@ function route(path: string): { page: PageKey; caseId?: string } {
 const NAV: {
   page: PageKey;
   path: string;
-  label: 'navOverview' | 'navMap' | 'navVariants' | 'navCases' | 'navSources';
+  label:
+    | 'navOverview'
+    | 'navMap'
+    | 'navVariants'
+    | 'navCases'
+    | 'navReports'
+    | 'navExports'
+    | 'navWorkflows'
+    | 'navSources';
 }[] = [
   { page: 'overview', path: '/', label: 'navOverview' },
   { page: 'map', path: '/map', label: 'navMap' },
   { page: 'variants', path: '/variants', label: 'navVariants' },
   { page: 'cases', path: '/cases', label: 'navCases' },
+  { page: 'reports', path: '/reports', label: 'navReports' },
+  { page: 'exports', path: '/exports', label: 'navExports' },
+  { page: 'workflows', path: '/workflows', label: 'navWorkflows' },
   { page: 'sources', path: '/sources', label: 'navSources' },
 ];
+
+/**
+ * The Reports page has its own filter (team, agent as an id, channel, business hours): only the period,
+ * the language and the dataset travel between it and the other pages.
+ */
+const SHARED_WITH_REPORTS = ['from', 'to', 'lang', 'dataset'];
+
+function navQuery(target: PageKey, current: PageKey, carried: URLSearchParams): URLSearchParams {
+  if (target !== 'reports' && current !== 'reports') return carried;
+  const out = new URLSearchParams();
+  for (const key of SHARED_WITH_REPORTS) {
+    const value = carried.get(key);
+    if (value) out.set(key, value);
+  }
+  return out;
+}
 
 export function App() {
   const { path, query } = useLocation();
@@ -90,7 +133,11 @@ export function App() {
         {t.skipToContent}
       </a>
       <header className="app-header">
-        <Link href={withQuery('/', carried)} className="brand" aria-label="Caseflow">
+        <Link
+          href={withQuery('/', navQuery('overview', page, carried))}
+          className="brand"
+          aria-label="Caseflow"
+        >
           <span className="brand-mark" aria-hidden="true">
             ◆
           </span>
@@ -100,7 +147,7 @@ export function App() {
           {NAV.map((n) => (
             <Link
               key={n.page}
-              href={withQuery(n.path, carried)}
+              href={withQuery(n.path, navQuery(n.page, page, carried))}
               aria-current={page === n.page || (n.page === 'cases' && page === 'case') ? 'page' : undefined}
               data-testid={`nav-${n.page}`}
             >
@@ -149,6 +196,9 @@ export function App() {
           {page === 'variants' && <Variants query={query} />}
           {page === 'cases' && <Cases query={query} />}
           {page === 'case' && caseId && <CaseDetail query={query} caseId={caseId} />}
+          {page === 'reports' && <Reports query={query} />}
+          {page === 'exports' && <Exports />}
+          {page === 'workflows' && <Workflows query={query} />}
           {page === 'sources' && <Sources />}
           {page === 'notFound' && (
             <div className="status status-empty" data-testid="not-found">

@@ -179,7 +179,9 @@ function errorText(body: unknown, text: string, statusText: string): string {
 async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.body !== undefined && init.body !== null) headers['content-type'] = 'application/json';
+    response = await fetch(url, { ...init, headers });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, (error as Error).message || 'network error');
@@ -204,6 +206,11 @@ export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
 /** POST without a body (an action such as starting a sync); errors as getJson. */
 export function postJson<T>(url: string): Promise<T> {
   return requestJson<T>(url, { method: 'POST' });
+}
+
+/** POST or PUT a JSON body; a non-2xx answer becomes an ApiError carrying the API's `message`. */
+export function sendJson<T>(method: 'POST' | 'PUT', url: string, body: unknown): Promise<T> {
+  return requestJson<T>(url, { method, body: JSON.stringify(body) });
 }
 
 /** GET /api/v1/facets: the values each filter can take in a dataset. */
@@ -264,4 +271,322 @@ export interface Source {
 
 export interface SourcesResponse {
   sources: Source[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Support reports: GET /api/v1/reports/* (common query: from, to, team, agent, channel,
+// businessHours, format=csv, lang)
+// ---------------------------------------------------------------------------------------------
+
+export const REPORT_INTERVALS = ['day', 'week', 'month'] as const;
+export type ReportInterval = (typeof REPORT_INTERVALS)[number];
+
+/** GET /reports/opened-heatmap: conversations opened per weekday (0 = Monday) and hour, 168 cells. */
+export interface OpenedHeatmapResponse {
+  timeZone: string;
+  total: number;
+  cells: { weekday: number; hour: number; count: number }[];
+}
+
+/** GET /reports/opened-by-contact-type?interval= */
+export interface OpenedByContactTypeResponse {
+  timeZone: string;
+  interval: ReportInterval;
+  rows: { period: string; new: number; returning: number }[];
+}
+
+/** GET /reports/inbound-messages?interval= */
+export interface InboundMessagesResponse {
+  timeZone: string;
+  interval: ReportInterval;
+  channels: string[];
+  rows: { period: string; channel: string; count: number }[];
+}
+
+export const LEADERBOARD_METRICS = ['first-response', 'resolution'] as const;
+export type LeaderboardMetric = (typeof LEADERBOARD_METRICS)[number];
+export const LEADERBOARD_GROUPS = ['team', 'agent'] as const;
+export type LeaderboardGroup = (typeof LEADERBOARD_GROUPS)[number];
+
+/** GET /reports/leaderboard?metric=&groupBy=&limit= (rows best first). */
+export interface LeaderboardResponse {
+  metric: LeaderboardMetric;
+  groupBy: LeaderboardGroup;
+  businessHours: boolean;
+  rows: { key: string; name: string; averageSeconds: number | null; conversations: number }[];
+}
+
+export interface AgentPerformanceRow {
+  agentId: string;
+  agentName: string;
+  team: string | null;
+  conversationsClosed: number;
+  messagesSent: number;
+  avgFirstResponseSeconds: number | null;
+  avgResolutionSeconds: number | null;
+  avgHandleSeconds: number | null;
+  transfers: number;
+  csat: number | null;
+}
+
+/** GET /reports/agent-performance */
+export interface AgentPerformanceResponse {
+  rows: AgentPerformanceRow[];
+}
+
+export const ANOMALY_FLAGS = ['long-resolution', 'many-messages'] as const;
+export type AnomalyFlag = (typeof ANOMALY_FLAGS)[number];
+
+export interface ResolvedConversation {
+  conversationId: string;
+  channel: string | null;
+  openedAt: string;
+  resolvedAt: string;
+  contactId: string | null;
+  assignee: string | null;
+  resolver: string | null;
+  messages: number;
+  resolutionSeconds: number | null;
+  flags: AnomalyFlag[];
+  /** The closing note. */
+  summary: string | null;
+  /** The case (service request) the conversation belongs to: /cases/<serviceRequest>. */
+  serviceRequest: string | null;
+}
+
+/** GET /reports/resolved-conversations?page=&pageSize=&anomalies=only|all */
+export interface ResolvedConversationsResponse {
+  /** The anomaly rule, in words. */
+  rule: string;
+  total: number;
+  page: number;
+  pageSize: number;
+  thresholds: { channel: string; resolutionSeconds: number | null; messages: number | null }[];
+  rows: ResolvedConversation[];
+}
+
+export const OUTBOUND_SOURCES = ['agent', 'workflow', 'broadcast', 'api'] as const;
+export type OutboundSource = (typeof OUTBOUND_SOURCES)[number];
+
+/** GET /reports/outbound-by-source?interval= */
+export interface OutboundBySourceResponse {
+  timeZone: string;
+  interval: ReportInterval;
+  rows: { period: string; source: OutboundSource; count: number }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data exports: POST /api/v1/exports, GET /api/v1/exports
+// ---------------------------------------------------------------------------------------------
+
+export const EXPORT_KINDS = ['conversations', 'messages', 'failed-messages', 'eventlog'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'expired';
+
+/** The body of POST /exports (answer: 202 `{ id, status }`). */
+export interface ExportRequest {
+  kind: ExportKind;
+  from: string;
+  to: string;
+  lang: 'en' | 'fr';
+}
+
+export interface ExportJob {
+  id: number | string;
+  kind: ExportKind;
+  from: string;
+  to: string;
+  lang?: 'en' | 'fr';
+  status: ExportStatus;
+  /** 0..1 */
+  progress: number | null;
+  rows: number | null;
+  bytes: number | null;
+  createdAt: string;
+  startedAt?: string | null;
+  finishedAt: string | null;
+  /** The file is deleted then (7 days after it was finished). */
+  expiresAt: string | null;
+  error: string | null;
+  downloadUrl: string | null;
+}
+
+export interface ExportsResponse {
+  items: ExportJob[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflows: /api/v1/workflows (src/workflows/model.ts validates what POST / PUT take)
+// ---------------------------------------------------------------------------------------------
+
+/** The trigger new workflows get (the only one so far). */
+export const WORKFLOW_TRIGGER = 'conversation.closed';
+
+/**
+ * eq / neq: equal / not equal to `value`; in: one of the `value` list; contains: the text contains
+ * `value` (ignoring case); exists: has a value (`value: false`: has none).
+ */
+export const CONDITION_OPS = ['eq', 'neq', 'in', 'contains', 'exists'] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
+export type ConditionScalar = string | number | boolean | null;
+
+/** Conversation variables that conditions can test (src/workflows/variables.ts). */
+export const WORKFLOW_FIELDS = [
+  'channel',
+  'team',
+  'queue',
+  'category',
+  'wrapUpCode',
+  'contactType',
+  'openedBy',
+  'origin',
+  'assignee',
+  'assigneeName',
+  'resolver',
+  'resolverName',
+  'summary',
+  'inboundCount',
+  'outboundCount',
+  'messageCount',
+  'firstResponseSeconds',
+  'resolutionSeconds',
+  'handleSeconds',
+  'transfers',
+  'csat',
+  'conversationId',
+  'serviceRequest',
+  'contactId',
+] as const;
+
+export interface WorkflowCondition {
+  field: string;
+  op: ConditionOp;
+  value?: ConditionScalar | ConditionScalar[];
+}
+
+export const STEP_TYPES = ['http', 'sheets', 'warehouse'] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+
+export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface HttpStep {
+  type: 'http';
+  name?: string;
+  method: HttpMethod;
+  /** http(s) URL; {{variable}} placeholders are percent-encoded. */
+  url: string;
+  headers: Record<string, string>;
+  /** JSON template with {{variable}} placeholders; absent: every variable as one JSON object. */
+  body?: string;
+  /** HMAC-SHA256 of the body, with the secret read from an environment variable. */
+  signature?: { secretEnv: string; header?: string };
+  timeoutMs?: number;
+}
+
+export interface SheetsStep {
+  type: 'sheets';
+  name?: string;
+  spreadsheetId: string;
+  /** A1 notation of the table to append to. */
+  range: string;
+  /** One template per cell. */
+  values: string[];
+  timeoutMs?: number;
+}
+
+export interface WarehouseStep {
+  type: 'warehouse';
+  name?: string;
+  /** Name of the environment variable holding the postgres:// URL. */
+  connectionUrlEnv: string;
+  table: string;
+  /** Column → template. */
+  columns: Record<string, string>;
+  keyColumns?: string[];
+  timeoutMs?: number;
+}
+
+export type WorkflowStep = HttpStep | SheetsStep | WarehouseStep;
+
+/** The body of POST /workflows and PUT /workflows/:id (strict: no other field). */
+export interface WorkflowInput {
+  name: string;
+  enabled: boolean;
+  trigger: string;
+  conditions: WorkflowCondition[];
+  steps: WorkflowStep[];
+}
+
+export interface Workflow extends WorkflowInput {
+  id: number | string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface WorkflowsResponse {
+  items: Workflow[];
+}
+
+/** GET /workflows/variables: the trigger's variables (`condition`: usable in conditions). */
+export interface WorkflowVariablesResponse {
+  variables: {
+    name: string;
+    type: 'string' | 'number' | 'timestamp';
+    description: string;
+    condition: boolean;
+  }[];
+}
+
+/** POST /workflows/:id/test (run once now with the latest closed conversation; nothing queued). */
+export interface WorkflowTestResponse {
+  workflowId?: number;
+  conversationId?: string;
+  conditionsMatch?: boolean;
+  ok?: boolean;
+  steps?: unknown[];
+}
+
+/** One step's outcome, normalized from a test answer (POST /workflows/:id/test; see web/src/workflows.ts). */
+export interface WorkflowStepResult {
+  /** 1-based. */
+  step: number;
+  type?: string | undefined;
+  name?: string | undefined;
+  /** Not run because an earlier step failed. */
+  skipped?: boolean;
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  response?: unknown;
+}
+
+export type WorkflowRunStatus = 'pending' | 'delivered' | 'dead';
+
+/** One attempt of one step (table workflow_deliveries). */
+export interface WorkflowDelivery {
+  stepIndex?: number;
+  attempt?: number;
+  startedAt?: string | null;
+  durationMs?: number | null;
+  status?: 'ok' | 'error' | string;
+  responseCode?: number | null;
+  error?: string | null;
+}
+
+export interface WorkflowRun {
+  id: number | string;
+  workflowId?: number | string;
+  conversationId?: string | null;
+  status: WorkflowRunStatus;
+  attempts: number;
+  lastError?: string | null;
+  createdAt?: string | null;
+  updatedAt?: string | null;
+  deliveries?: WorkflowDelivery[];
+}
+
+export interface WorkflowRunsResponse {
+  items: WorkflowRun[];
 }

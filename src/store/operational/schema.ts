@@ -29,6 +29,84 @@ export interface OutboxTable {
   delivered_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export type ExportKind = 'conversations' | 'messages' | 'failed-messages' | 'eventlog';
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'expired';
+
+/** Background data exports (migration 0002_exports.sql; src/reports/export-history.ts). */
+export interface ExportsTable {
+  id: Generated<number>;
+  kind: ExportKind;
+  /** Inclusive start of the range, UTC. */
+  range_from: Timestamp;
+  /** Exclusive end of the range, UTC. */
+  range_to: Timestamp;
+  lang: ColumnType<'en' | 'fr', 'en' | 'fr' | undefined, 'en' | 'fr'>;
+  status: ColumnType<ExportStatus, ExportStatus | undefined, ExportStatus>;
+  /** 0..1 */
+  progress: ColumnType<number, number | undefined, number>;
+  row_count: ColumnType<number | null, number | null | undefined, number | null>;
+  byte_count: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The file under <data-dir>/exports once written. */
+  file_name: ColumnType<string | null, string | null | undefined, string | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Runs started (claims); an export interrupted too often fails instead of running again. */
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: TimestampDefault;
+  started_at: ColumnType<string | null, string | null | undefined, string | null>;
+  finished_at: ColumnType<string | null, string | null | undefined, string | null>;
+  expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type WorkflowRunStatus = 'pending' | 'delivered' | 'dead';
+
+/** Workflows (0003_workflows.sql; src/workflows/). jsonb columns are written as JSON text cast to jsonb. */
+export interface WorkflowsTable {
+  id: Generated<number>;
+  name: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  trigger: ColumnType<'conversation.closed', 'conversation.closed' | undefined, 'conversation.closed'>;
+  conditions: ColumnType<JsonValue, string | undefined, string>;
+  steps: ColumnType<JsonValue, string, string>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
+}
+
+export interface WorkflowRunsTable {
+  id: Generated<number>;
+  workflow_id: number;
+  conversation_id: string;
+  version: string;
+  variables: ColumnType<JsonValue, string, string>;
+  status: ColumnType<WorkflowRunStatus, WorkflowRunStatus | undefined, WorkflowRunStatus>;
+  outbox_id: ColumnType<number | null, number | null | undefined, number | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Indexes of the steps that succeeded. */
+  completed_steps: ColumnType<JsonValue, string | undefined, string>;
+  leased_until: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
+}
+
+export interface WorkflowDeliveriesTable {
+  id: Generated<number>;
+  run_id: number;
+  step_index: number;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status: 'ok' | 'error';
+  response_code: number | null;
+  error: string | null;
+}
+
+export interface WorkflowScanCursorsTable {
+  trigger: string;
+  cursor: string | null;
+  fingerprint: string | null;
+  scanned_at: TimestampDefault;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -38,5 +116,10 @@ export interface SchemaMigrationsTable {
 
 export interface OperationalSchema {
   outbox: OutboxTable;
+  exports: ExportsTable;
   schema_migrations: SchemaMigrationsTable;
+  workflows: WorkflowsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_deliveries: WorkflowDeliveriesTable;
+  workflow_scan_cursors: WorkflowScanCursorsTable;
 }
