@@ -874,6 +874,15 @@ describe('reports API', () => {
     expect(bob.body.rows).toEqual([]); // Bob sent nothing
   });
 
+  it('GET /api/v1/reports/teams lists every configured team, and the sources’ teams', async () => {
+    const r = await get('/api/v1/reports/teams');
+    expect(r.status).toBe(200);
+    const configured = Object.keys(s.config.support.teams);
+    expect(configured.length).toBeGreaterThan(0);
+    expect(r.body.teams).toEqual(expect.arrayContaining(configured));
+    expect([...r.body.teams].sort((a: string, b: string) => a.localeCompare(b))).toEqual(r.body.teams);
+  });
+
   it('bad parameters: 400 naming the parameter; the routes are in the OpenAPI document', async () => {
     for (const [url, name] of [
       ['/api/v1/reports/opened-heatmap?from=yesterday', 'from'],
@@ -884,6 +893,7 @@ describe('reports API', () => {
       ['/api/v1/reports/agent-performance?businessHours=yes', 'businessHours'],
       ['/api/v1/reports/inbound-messages?format=xlsx', 'format'],
       ['/api/v1/reports/outbound-by-source?from=1900-01-01&to=2026-01-01', 'interval'],
+      ['/api/v1/reports/leaderboard?from=2026-10-01&to=2026-09-01', 'to: must be after from'],
     ] as const) {
       const r = await get(url);
       expect(r.status, url).toBe(400);

@@ -5,6 +5,7 @@ import {
   ANOMALY_FILTERS,
   agentPerformance,
   agentPerformanceCsv,
+  assertPeriod,
   INTERVALS,
   type InboundMessages,
   inboundMessages,
@@ -127,7 +128,14 @@ function parseOptions(opts: Record<string, unknown>): Options {
     pageSize: opts.pageSize,
     anomalies: opts.anomalies,
   });
-  if (result.success) return result.data;
+  if (result.success) {
+    try {
+      assertPeriod(result.data);
+    } catch (error) {
+      throw new UsageError(`--${(error as Error).message}`);
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0];
   const option = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   throw new UsageError(`--${option}: ${issue?.message}`);

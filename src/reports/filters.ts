@@ -69,6 +69,13 @@ export const reportFilterSchema = z.object({
 });
 
 export type ReportFilter = z.output<typeof reportFilterSchema>;
+
+/** A period that ends before it starts is a mistake, not an empty report: RangeError (a 400 / exit 2). */
+export function assertPeriod(filter: { from?: string | undefined; to?: string | undefined }): void {
+  if (filter.from && filter.to && parseDateOrDateTime(filter.to) <= parseDateOrDateTime(filter.from)) {
+    throw new RangeError(`to: must be after from (from ${filter.from}, to ${filter.to})`);
+  }
+}
 export type ReportFilterInput = z.input<typeof reportFilterSchema>;
 
 export const intervalSchema = z
@@ -279,4 +286,14 @@ export function rowsCsv<R>(columns: readonly CsvColumn<R>[], rows: readonly R[],
     columns.map((c) => c[lang]),
     rows.map((r) => columns.map((c) => c.value(r))),
   );
+}
+
+/** Every team a filter can name: the configured ones and those the sources give, sorted. */
+export async function teamNames(store: Store, ctx: ReportContext): Promise<string[]> {
+  const rows = await store.db.all<{ team: string }>(
+    `SELECT DISTINCT ${assigneeTeamSql(ctx.teams)} AS team FROM support_conversation_facts c
+     UNION SELECT DISTINCT ${resolverTeamSql(ctx.teams)} FROM support_conversation_facts c`,
+  );
+  const names = new Set([...Object.keys(ctx.teams), ...rows.map((r) => r.team).filter(Boolean)]);
+  return [...names].sort((a, b) => a.localeCompare(b));
 }

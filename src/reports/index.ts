@@ -13,6 +13,7 @@ export {
 export { type CsvValue, csvCell, csvLine, toCsv } from './csv.ts';
 export {
   type AgentRole,
+  assertPeriod,
   type CsvColumn,
   INTERVALS,
   type Interval,
@@ -28,6 +29,7 @@ export {
   reportContext,
   reportFilterSchema,
   rowsCsv,
+  teamNames,
 } from './filters.ts';
 export {
   type InboundMessages,

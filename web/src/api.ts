@@ -330,6 +330,11 @@ export interface AgentPerformanceRow {
 }
 
 /** GET /reports/agent-performance */
+/** GET /api/v1/reports/teams: every team the team filter can name. */
+export interface ReportTeamsResponse {
+  teams: string[];
+}
+
 export interface AgentPerformanceResponse {
   rows: AgentPerformanceRow[];
 }

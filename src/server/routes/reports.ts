@@ -8,6 +8,7 @@ import {
   ANOMALY_FLAGS,
   agentPerformance,
   agentPerformanceCsv,
+  assertPeriod,
   INTERVALS,
   inboundMessages,
   inboundMessagesCsv,
@@ -29,6 +30,7 @@ import {
   reportFilterSchema,
   resolvedConversations,
   resolvedConversationsCsv,
+  teamNames,
 } from '../../reports/index.ts';
 import type { Store } from '../../store/index.ts';
 import { errorSchema } from '../schemas.ts';
@@ -132,6 +134,9 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
 ) => {
   const tags = ['reports'];
   const ctx = reportContext(config);
+  app.addHook('preHandler', async (request) => {
+    assertPeriod(request.query as { from?: string; to?: string });
+  });
 
   /** The report as JSON, or its rows as a CSV attachment. */
   async function send<T>(
@@ -147,6 +152,19 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
       .header('content-disposition', `attachment; filename="${name}.csv"`)
       .send(csv(report, q.lang));
   }
+
+  app.get(
+    '/api/v1/reports/teams',
+    {
+      schema: {
+        tags,
+        summary:
+          'Every team the team filter can name: support.teams of the configuration, and the sources’ teams',
+        response: { 200: z.object({ teams: z.array(z.string()) }) },
+      },
+    },
+    async () => ({ teams: await teamNames(store, ctx) }),
+  );
 
   app.get(
     '/api/v1/reports/opened-heatmap',

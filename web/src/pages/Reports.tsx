@@ -16,6 +16,7 @@ import {
   type OutboundBySourceResponse,
   REPORT_INTERVALS,
   type ReportInterval,
+  type ReportTeamsResponse,
   type ResolvedConversationsResponse,
 } from '../api.ts';
 import { EChart, type EChartsOption } from '../components/EChart.tsx';
@@ -159,13 +160,13 @@ function useReportOptions(query: URLSearchParams) {
   const inbound = useApi<InboundMessagesResponse>(
     reportUrl('inbound-messages', period, { interval: 'month' }, lang),
   );
+  // Every team is selectable, also one whose agents closed nothing in the period.
+  const teamList = useApi<ReportTeamsResponse>('/api/v1/reports/teams');
   const teamParam = query.get('team');
   return useMemo(() => {
     const teamFilter = listOf(teamParam);
     const rows = agents.data?.rows ?? [];
-    const teams = [...new Set(rows.map((r) => r.team).filter((x): x is string => !!x))].sort((a, b) =>
-      a.localeCompare(b),
-    );
+    const teams = teamList.data?.teams ?? [];
     // With teams chosen, the agents offered are theirs.
     const agentRows = rows
       .filter((r) => teamFilter.length === 0 || (r.team && teamFilter.includes(r.team)))
@@ -175,7 +176,7 @@ function useReportOptions(query: URLSearchParams) {
       agents: agentRows.map((r) => ({ value: r.agentId, label: r.agentName })),
       channels: (inbound.data?.channels ?? []).map((c) => ({ value: c, label: c })),
     };
-  }, [agents.data, inbound.data, teamParam]);
+  }, [agents.data, inbound.data, teamList.data, teamParam]);
 }
 
 function ReportFilters({ query, tab }: { query: URLSearchParams; tab: ReportTab }) {
