@@ -704,11 +704,6 @@ interface ExportView {
 }
 
 const backends: Kind[] = SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
-if (!SERVER_URL) {
-  describe.skip('background exports on postgres (CASEFLOW_TEST_DATABASE_URL unset)', () =>
-    it('runs', () => {}));
-}
-
 describe.each(backends)('background exports on %s', (kind) => {
   let backend: Backend;
   let operational: OperationalStore;

@@ -1,8 +1,9 @@
 /**
- * An in-memory fake of the Genesys Cloud CX Platform API (login + the analytics and directory routes Caseflow
- * uses), served by node:http on 127.0.0.1 with a random port. Response shapes follow the real API.
+ * An in-memory fake of the Genesys Cloud CX Platform API (login + the analytics, directory and message
+ * conversation routes Caseflow uses), served by node:http on 127.0.0.1 with a random port. Response shapes
+ * follow the real API.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,7 +18,24 @@ export interface FakeGenesysOptions {
   clientSecret: string;
   org?: { id: string; name: string };
   conversations?: object[];
-  directory?: { users?: Entity[]; queues?: Entity[]; wrapupcodes?: Entity[]; divisions?: Entity[] };
+  /**
+   * Users may carry `groups: [{id}]` (returned with expand=groups only, as Genesys does); `groups` is
+   * GET /api/v2/groups.
+   */
+  directory?: {
+    users?: Entity[];
+    queues?: Entity[];
+    wrapupcodes?: Entity[];
+    divisions?: Entity[];
+    groups?: Entity[];
+  };
+  /**
+   * GET /api/v2/conversations/messages/{id}: MessageConversation bodies by conversation id (null: 404, as
+   * for a conversation past data retention). A messaging conversation not listed gets the one
+   * messageConversationOf() derives from its analytics record, unless deriveMessages is false.
+   */
+  messageConversations?: Record<string, object | null>;
+  deriveMessages?: boolean;
   tokenTtlSeconds?: number;
   /** ISO; when absent the availability date is the current time at each request. */
   dataAvailabilityDate?: string;
@@ -57,11 +75,13 @@ interface Reply {
 const DAY_MS = 86_400_000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const JOB_ROUTE = /^\/api\/v2\/analytics\/conversations\/details\/jobs\/([^/]+)(\/results)?$/;
-const DIRECTORY_ROUTES = new Map<string, 'users' | 'queues' | 'wrapupcodes' | 'divisions'>([
+const MESSAGE_ROUTE = /^\/api\/v2\/conversations\/messages\/([^/]+)$/;
+const DIRECTORY_ROUTES = new Map<string, 'users' | 'queues' | 'wrapupcodes' | 'divisions' | 'groups'>([
   ['/api/v2/users', 'users'],
   ['/api/v2/routing/queues', 'queues'],
   ['/api/v2/routing/wrapupcodes', 'wrapupcodes'],
   ['/api/v2/authorization/divisions', 'divisions'],
+  ['/api/v2/groups', 'groups'],
 ]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -152,6 +172,7 @@ export class FakeGenesys {
   private readonly conversations = new Map<string, Conversation>();
   private readonly tokens = new Map<string, number>(); // token → expiry (epoch ms)
   private readonly jobs = new Map<string, Job>();
+  private readonly messageConversations = new Map<string, object | null>();
   private readonly faults: { method?: string; path: string | RegExp; fault: Fault }[] = [];
   private availability: string | undefined;
   private issued = 0;
@@ -161,6 +182,9 @@ export class FakeGenesys {
     this.options = options;
     this.availability = options.dataAvailabilityDate;
     for (const c of options.conversations ?? []) this.upsertConversation(c);
+    for (const [id, body] of Object.entries(options.messageConversations ?? {})) {
+      this.setMessageConversation(id, body);
+    }
   }
 
   static async start(options: FakeGenesysOptions): Promise<FakeGenesys> {
@@ -189,6 +213,12 @@ export class FakeGenesys {
   upsertConversation(record: object): void {
     const c = toConversation(record);
     this.conversations.set(c.conversationId, c);
+  }
+
+  /** The MessageConversation served for a conversation; null: 404 (data retention); undefined: derived. */
+  setMessageConversation(conversationId: string, body: object | null | undefined): void {
+    if (body === undefined) this.messageConversations.delete(conversationId);
+    else this.messageConversations.set(conversationId, body === null ? null : structuredClone(body));
   }
 
   setDataAvailability(iso: string): void {
@@ -288,7 +318,17 @@ export class FakeGenesys {
       return job[2] ? this.jobResults(id, query) : this.jobStatus(id);
     }
     const list = DIRECTORY_ROUTES.get(path);
-    if (method === 'GET' && list) return this.directoryPage(this.options.directory?.[list] ?? [], query);
+    if (method === 'GET' && list) {
+      let entities = this.options.directory?.[list] ?? [];
+      // Genesys returns a user's groups only when asked for them.
+      const expand = (query.expand ?? '').split(',');
+      if (list === 'users' && !expand.includes('groups')) {
+        entities = entities.map(({ groups: _groups, ...user }) => user as Entity);
+      }
+      return this.directoryPage(entities, query);
+    }
+    const message = MESSAGE_ROUTE.exec(path);
+    if (method === 'GET' && message) return this.messageConversation(decodeURIComponent(message[1] ?? ''));
     return fail(404, `No route for ${method} ${path}`);
   }
 
@@ -402,6 +442,16 @@ export class FakeGenesys {
     return ok(page.length > 0 ? { conversations: page, totalHits: rows.length } : { totalHits: rows.length });
   }
 
+  private messageConversation(id: string): Reply {
+    const set = this.messageConversations.get(id);
+    if (set === null) return fail(404, `Conversation ${id} not found`);
+    if (set !== undefined) return ok(set);
+    const record = this.conversations.get(id);
+    const derived =
+      record && this.options.deriveMessages !== false ? messageConversationOf(record) : undefined;
+    return derived ? ok(derived) : fail(404, `Conversation ${id} not found`);
+  }
+
   private directoryPage(entities: Entity[], query: Record<string, string>): Reply {
     const pageSize = intParam(query.pageSize, 25);
     const pageNumber = intParam(query.pageNumber, 1);
@@ -422,4 +472,136 @@ function faultMessage(fault: { status: number; retryAfter?: number }): string {
     return `Rate limit exceeded the maximum${fault.retryAfter === undefined ? '' : `. Retry the request in [${fault.retryAfter}] seconds`}`;
   }
   return `Injected fault: HTTP ${fault.status}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Message conversations derived from analytics records
+
+interface RecordSegment {
+  segmentStart: string;
+  segmentEnd?: string;
+  segmentType?: string;
+}
+interface RecordParticipant {
+  participantId?: string;
+  participantName?: string;
+  purpose: string;
+  userId?: string;
+  externalContactId?: string;
+  sessions: { mediaType: string; messageType?: string; segments: RecordSegment[] }[];
+}
+
+/** A small deterministic PRNG (mulberry32) seeded from a text. */
+function prng(seed: string): () => number {
+  let a = createHash('sha1').update(seed).digest().readUInt32BE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A UUID-shaped id derived from a text. */
+function uuidOf(text: string): string {
+  const h = createHash('sha1').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The MessageConversation (GET /api/v2/conversations/messages/{id}) of a messaging analytics record, as
+ * Genesys would give it, deterministic for a record: one MessageMediaParticipant per participant with a
+ * message session (purpose, name, user, type), each with the MessageDetails of the messages it sent — the
+ * customer's opening message (inbound conversations), turns with the bot flow during its interact segments
+ * and with each agent during theirs; the customer's are `received`, the others `delivery-success`, `read`,
+ * now and then `delivery-failed` with errorInfo, `sent` while the segment is still open; a typing event
+ * (messageMetadata type Event) now and then, and an image (media) now and then. A segment still open has
+ * the messages of its first ten minutes (the exchange goes on while the record says nothing more); the others
+ * end with their segment. Undefined for other media.
+ */
+export function messageConversationOf(record: object): object | undefined {
+  const r = record as {
+    conversationId: string;
+    conversationStart: string;
+    originatingDirection?: string;
+    participants: RecordParticipant[];
+  };
+  const withMessages = r.participants.filter((p) => p.sessions.some((s) => s.mediaType === 'message'));
+  const customer = withMessages.find((p) => p.purpose === 'customer' || p.purpose === 'external');
+  if (!customer) return undefined;
+  const rng = prng(r.conversationId);
+  const type = customer.sessions.find((s) => s.mediaType === 'message')?.messageType ?? 'webmessaging';
+  const messages = new Map<RecordParticipant, object[]>(withMessages.map((p) => [p, []]));
+  let n = 0;
+  const push = (p: RecordParticipant, t: number, open: boolean, extra: Record<string, unknown> = {}) => {
+    const inbound = p === customer;
+    const roll = rng();
+    const failed = !inbound && !open && roll < 0.04;
+    messages.get(p)?.push({
+      messageId: uuidOf(`${r.conversationId}/${n++}`),
+      messageURI: `/api/v2/conversations/messages/${r.conversationId}/messages/${n}`,
+      messageStatus: inbound
+        ? 'received'
+        : open
+          ? 'sent'
+          : failed
+            ? 'delivery-failed'
+            : roll < 0.5
+              ? 'delivery-success'
+              : 'read',
+      messageSegmentCount: 1,
+      messageTime: new Date(t).toISOString(),
+      messageMetadata: { type: 'Text' },
+      ...(failed
+        ? { errorInfo: { status: 400, code: 'recipient.unreachable', message: 'Recipient unreachable' } }
+        : {}),
+      ...extra,
+    });
+  };
+  const start = Date.parse(r.conversationStart);
+  if (r.originatingDirection !== 'outbound') push(customer, start, false);
+  for (const p of withMessages) {
+    if (p === customer) continue;
+    const agent = p.purpose === 'agent' || p.purpose === 'user';
+    if (!agent && p.purpose !== 'workflow') continue;
+    for (const s of p.sessions) {
+      if (s.mediaType !== 'message') continue;
+      for (const g of s.segments) {
+        if (g.segmentType !== 'interact') continue;
+        const from = Date.parse(g.segmentStart);
+        const open = g.segmentEnd === undefined;
+        const to = open ? from + 10 * 60_000 : Date.parse(g.segmentEnd as string);
+        let t = from + Math.round((agent ? 5 + rng() * 35 : 1 + rng() * 2) * 1000);
+        let ownTurn = true;
+        for (let i = 0; i < (agent ? 8 : 4) && t < to; i += 1) {
+          if (ownTurn) push(p, t, open);
+          else if (rng() < 0.15) {
+            // The customer types, then sends a picture.
+            push(customer, t - 3000, false, { messageMetadata: { type: 'Event' } });
+            push(customer, t, false, {
+              media: [
+                { mediaType: 'image/jpeg', url: `https://example.invalid/${r.conversationId}/${i}.jpg` },
+              ],
+            });
+          } else push(customer, t, false);
+          ownTurn = !ownTurn;
+          t += Math.round((agent ? 20 + rng() * 130 : 8 + rng() * 30) * 1000);
+        }
+      }
+    }
+  }
+  return {
+    id: r.conversationId,
+    participants: withMessages.map((p) => ({
+      id: p.participantId ?? uuidOf(`${r.conversationId}/participant/${p.purpose}`),
+      name: p.participantName ?? p.purpose,
+      purpose: p.purpose,
+      state: 'disconnected',
+      ...(p.userId ? { user: { id: p.userId, selfUri: `/api/v2/users/${p.userId}` } } : {}),
+      ...(p.externalContactId ? { externalContact: { id: p.externalContactId } } : {}),
+      type,
+      messages: messages.get(p) ?? [],
+    })),
+    selfUri: `/api/v2/conversations/messages/${r.conversationId}`,
+  };
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,8 +8,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workflowsText } from '../src/cli/workflows.ts';
 import { type CaseflowConfig, parseConfig } from '../src/config/index.ts';
+import { writeExport } from '../src/reports/exports.ts';
 import { buildApp } from '../src/server/index.ts';
-import { importConversations } from '../src/sources/conversations/index.ts';
+import { importConversations, importMessages } from '../src/sources/conversations/index.ts';
+import { importGenesys } from '../src/sources/genesys/index.ts';
 import {
   claimDue,
   type OperationalStore,
@@ -30,6 +32,7 @@ import {
   renderJson,
   SHEETS_SCOPE,
   sheetCell,
+  versionOf,
   type WorkflowInput,
   WorkflowService,
 } from '../src/workflows/index.ts';
@@ -71,7 +74,9 @@ beforeEach(async () => {
   await op.db.deleteFrom('workflows').execute();
   await op.db.deleteFrom('outbox').where('topic', '=', RUN_TOPIC).execute();
   await op.db.deleteFrom('workflow_scan_cursors').execute();
+  await op.db.deleteFrom('workflow_conversation_versions').execute();
   await store.db.run('DELETE FROM support_conversations');
+  await store.db.run('DELETE FROM support_messages');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +151,14 @@ interface ConversationRow {
   first_response_at?: string;
   queue_name?: string;
   wrap_up_code?: string;
+  assignee_name?: string;
+  resolver?: string;
+  resolver_name?: string;
+  csat?: number;
+  handle_time?: number;
+  transfers?: number;
+  service_request?: string;
+  opened_by?: string;
 }
 
 /** Imports conversations (JSON) stamped with the test clock. */
@@ -492,7 +505,7 @@ describe('trigger scan', () => {
     expect(holds({ field: 'channel', op: 'exists' })).toBe(true);
   });
 
-  it('reads Genesys-derived conversations, versioned by their raw record', async () => {
+  it('reads Genesys-derived conversations, versioned by their trigger variables', async () => {
     const genesys = await scenarioStore();
     try {
       const s = new WorkflowService({ store: genesys, db: op.db, config: config(), env, now });
@@ -502,22 +515,24 @@ describe('trigger scan', () => {
         .insertInto('workflow_scan_cursors')
         .values({
           trigger: 'conversation.closed',
-          cursor: null,
-          fingerprint: null,
+          data_stamp: null,
+          scheme: null,
           scanned_at: now().toISOString(),
         })
         .execute();
       const scan = await s.scan();
-      const closed = await genesys.db.all<{ id: string; hash: string }>(
-        `SELECT s.conversation_id AS id, r.record_hash AS hash FROM support_conversations s
-         JOIN raw_conversations r USING (conversation_id) WHERE s.resolved_at IS NOT NULL`,
+      const closed = await genesys.db.all<{ id: string }>(
+        `SELECT conversation_id AS id FROM support_conversations WHERE resolved_at IS NOT NULL`,
       );
       expect(closed.length).toBeGreaterThan(0);
       expect(scan?.runs).toBe(closed.length);
       const runs = await listRuns(op.db, workflow.id, { limit: 1000 });
-      expect(runs.map((r) => [r.conversationId, r.version]).sort()).toEqual(
-        closed.map((c) => [c.id, c.hash]).sort(),
-      );
+      expect(runs.map((r) => r.conversationId).sort()).toEqual(closed.map((c) => c.id).sort());
+      for (const run of runs) {
+        const { eventId, workflowId, workflowName, ...variables } = run.variables;
+        expect(eventId).toBe(run.key);
+        expect(run.version).toBe(versionOf(variables));
+      }
       const variables = runs[0]?.variables ?? {};
       expect(variables.origin).toBe('genesys');
       expect(typeof variables.openedAt).toBe('string');
@@ -526,6 +541,344 @@ describe('trigger scan', () => {
     } finally {
       genesys.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Versions: what makes a workflow run again
+// ---------------------------------------------------------------------------------------------
+
+interface MessageInput {
+  message_id: string;
+  conversation_id: string;
+  contact_id: string;
+  sent_at: string;
+  sender_type: string;
+  sender_id?: string;
+  content?: string;
+  channel?: string;
+  status?: string;
+  failure_reason?: string;
+}
+
+/** Imports messages (JSON) stamped with the test clock. */
+async function importMessageRows(rows: MessageInput[]): Promise<void> {
+  const file = path.join(dataDir, `messages-${clock}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(rows));
+  await importMessages(store, file, { now: now() });
+}
+
+const runsOldestFirst = async (workflowId: number) => (await runsOf(workflowId)).reverse();
+
+describe('conversation versions', () => {
+  it('an imported conversation runs again exactly when a variable changes, whatever table it comes from', async () => {
+    const s = service();
+    const all = await createWorkflow(op.db, httpWorkflow('http://127.0.0.1:9'));
+    const rated = await createWorkflow(
+      op.db,
+      httpWorkflow('http://127.0.0.1:9', { name: 'Rated', conditions: [{ field: 'csat', op: 'exists' }] }),
+    );
+    const closed = conversation('c1', { inbound_count: undefined, outbound_count: undefined });
+    await startWith([closed], s);
+
+    // Imported closed, scanned: one run (the rated workflow's condition does not hold).
+    expect(await s.scan()).toMatchObject({ conversations: 1, runs: 1 });
+    // The same state scanned again, and the same row imported again later: nothing.
+    expect(await s.scan()).toMatchObject({ unchanged: true, runs: 0 });
+    advance(1000);
+    await importRows([closed]);
+    expect(await s.scan()).toMatchObject({ conversations: 0, runs: 0 });
+
+    // Its messages, imported later (support_messages only; the conversation's row does not move): the
+    // counts and the first response change, one more run.
+    advance(1000);
+    await importMessageRows([
+      {
+        message_id: 'm1',
+        conversation_id: 'c1',
+        contact_id: 'contact-c1',
+        sent_at: '2024-06-01T08:01:00Z',
+        sender_type: 'contact',
+      },
+      {
+        message_id: 'm2',
+        conversation_id: 'c1',
+        contact_id: 'contact-c1',
+        sent_at: '2024-06-01T08:02:00Z',
+        sender_type: 'contact',
+      },
+      {
+        message_id: 'm3',
+        conversation_id: 'c1',
+        contact_id: 'contact-c1',
+        sent_at: '2024-06-01T08:07:00Z',
+        sender_type: 'agent',
+        sender_id: 'agent-1',
+      },
+    ]);
+    expect(await s.scan()).toMatchObject({ conversations: 1, runs: 1 });
+    expect(await s.scan()).toMatchObject({ unchanged: true, runs: 0 });
+
+    // A CSAT from a file that gives only it (the columns it lacks keep their values): one more run, the
+    // rated workflow's first.
+    advance(1000);
+    const csat = path.join(dataDir, `csat-${clock}.csv`);
+    writeFileSync(csat, 'Conversation ID,Opened At,CSAT\nc1,2024-06-01T08:00:00Z,5\n');
+    expect(await importConversations(store, csat, { now: now() })).toMatchObject({ updated: 1 });
+    expect(await s.scan()).toMatchObject({ conversations: 1, runs: 2 });
+    expect(await s.scan()).toMatchObject({ unchanged: true, runs: 0 });
+
+    const runs = await runsOldestFirst(all.id);
+    expect(
+      runs.map((r) => [
+        r.variables.inboundCount,
+        r.variables.messageCount,
+        r.variables.firstResponseSeconds,
+        r.variables.csat,
+        r.variables.channel,
+      ]),
+    ).toEqual([
+      [null, 0, 300, null, 'chat'],
+      [2, 3, 360, null, 'chat'],
+      [2, 3, 360, 5, 'chat'],
+    ]);
+    expect(new Set(runs.map((r) => r.version)).size).toBe(3);
+    expect((await runsOf(rated.id)).map((r) => [r.conversationId, r.variables.csat])).toEqual([['c1', 5]]);
+  });
+
+  it('a Genesys conversation: a survey from a separate file runs again, a raw record that changes no variable does not', async () => {
+    const genesys = await scenarioStore();
+    const eventlog = parseConfig({});
+    try {
+      const s = new WorkflowService({ store: genesys, db: op.db, config: config(), env, now });
+      const all = await createWorkflow(op.db, httpWorkflow('http://127.0.0.1:9'));
+      const rated = await createWorkflow(
+        op.db,
+        httpWorkflow('http://127.0.0.1:9', { name: 'Rated', conditions: [{ field: 'csat', op: 'exists' }] }),
+      );
+      // History: the first scan records what is there and runs nothing.
+      expect(await s.scan()).toMatchObject({ initialized: true, runs: 0 });
+      expect(await s.scan()).toMatchObject({ unchanged: true, runs: 0 });
+      const target = await genesys.db.one<{ id: string; resolved: string }>(
+        `SELECT conversation_id AS id, strftime(resolved_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS resolved
+         FROM support_conversations WHERE origin = 'genesys' AND resolved_at IS NOT NULL AND csat IS NULL
+         ORDER BY conversation_id LIMIT 1`,
+      );
+      const id = target?.id ?? '';
+      expect(id).not.toBe('');
+
+      // A survey file imported later (a regroup; the conversation's last_data_update does not move).
+      const surveys = path.join(dataDir, `surveys-${clock}.ndjson`);
+      writeFileSync(
+        surveys,
+        `${JSON.stringify({ conversationId: id, sentDate: target?.resolved, score: 5 })}\n`,
+      );
+      advance(1000);
+      await importGenesys(genesys, [], { config: eventlog, surveys, now: now() });
+      expect(await s.scan()).toMatchObject({ unchanged: false, conversations: 1, runs: 2 });
+      expect((await runsOf(all.id)).map((r) => r.conversationId)).toEqual([id]);
+      expect((await runsOf(rated.id)).map((r) => [r.conversationId, r.variables.csat])).toEqual([[id, 5]]);
+      expect(await s.scan()).toMatchObject({ unchanged: true, runs: 0 });
+
+      // Its raw record changes (one more division) and is imported again: its row is rewritten with a new
+      // last_data_update, but no variable changes: the same version, no run.
+      const stamp = `strftime(last_data_update, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+      const before = await genesys.db.one<{ record: string; updated: string }>(
+        `SELECT r.record, ${stamp.replace('last_data_update', 's.last_data_update')} AS updated
+         FROM raw_conversations r JOIN support_conversations s USING (conversation_id)
+         WHERE conversation_id = $id`,
+        { id },
+      );
+      const record = JSON.parse(before?.record ?? '{}') as { divisionIds?: string[] };
+      record.divisionIds = [...(record.divisionIds ?? []), 'another-division'];
+      const file = path.join(dataDir, `record-${clock}.json`);
+      writeFileSync(file, JSON.stringify({ conversations: [record] }));
+      advance(60_000);
+      expect(await importGenesys(genesys, [file], { config: eventlog, now: now() })).toMatchObject({
+        updated: 1,
+      });
+      const after = await genesys.db.one<{ updated: string }>(
+        `SELECT ${stamp} AS updated FROM support_conversations WHERE conversation_id = $id`,
+        { id },
+      );
+      expect(after?.updated).not.toBe(before?.updated);
+      expect(await s.scan()).toMatchObject({ unchanged: false, conversations: 0, runs: 0 });
+      expect(await runsOf(all.id)).toHaveLength(1);
+    } finally {
+      genesys.close();
+    }
+  });
+
+  it('a change of support.teams re-baselines the conversations already seen, without running them', async () => {
+    const s = service();
+    const workflow = await createWorkflow(op.db, httpWorkflow('http://127.0.0.1:9'));
+    await startWith([conversation('c1')], s);
+    expect(await s.scan()).toMatchObject({ runs: 1 });
+    advance(1000);
+    await importRows([conversation('c2')]);
+    // The server restarts with teams configured: c1's team changes (seen: re-baselined), c2 is new.
+    const withTeams = new WorkflowService({
+      store,
+      db: op.db,
+      config: parseConfig({ support: { teams: { Escalations: ['agent-1'] } } }),
+      env,
+      now,
+    });
+    expect(await withTeams.scan()).toMatchObject({ rebaselined: true, conversations: 2, runs: 1 });
+    const runs = await runsOldestFirst(workflow.id);
+    expect(runs.map((r) => [r.conversationId, r.variables.team])).toEqual([
+      ['c1', 'Tier 1'],
+      ['c2', 'Escalations'],
+    ]);
+    expect(await withTeams.scan()).toMatchObject({ unchanged: true, runs: 0 });
+  });
+});
+
+describe('export and import round trip', () => {
+  it('an export read back changes no row and makes no new version', async () => {
+    const s = service();
+    const workflow = await createWorkflow(op.db, httpWorkflow('http://127.0.0.1:9'));
+    await startWith(
+      [
+        {
+          ...conversation('c1', { category: '+promo', summary: '=SUM(A1) and "quotes", commas' }),
+          assignee_name: 'Ada Agent',
+          resolver: 'agent-2',
+          resolver_name: 'Bob Agent',
+          csat: 4,
+          handle_time: 420,
+          transfers: 1,
+          service_request: 'SR-1',
+          opened_by: 'contact',
+        },
+        // Its stored figures are those of its messages.
+        conversation('c2', {
+          inbound_count: 1,
+          outbound_count: 1,
+          first_response_at: '2024-06-01T08:10:00Z',
+        }),
+        // Its stored figures are not: the export writes its messages' figures.
+        conversation('c3', { inbound_count: 9, outbound_count: 9 }),
+      ],
+      s,
+    );
+    await importMessageRows([
+      {
+        message_id: 'm1',
+        conversation_id: 'c2',
+        contact_id: 'contact-c2',
+        sent_at: '2024-06-01T08:02:00Z',
+        sender_type: 'contact',
+        sender_id: 'contact-c2',
+        content: '-5 euros, please',
+        channel: 'chat',
+      },
+      {
+        message_id: 'm2',
+        conversation_id: 'c2',
+        contact_id: 'contact-c2',
+        sent_at: '2024-06-01T08:10:00Z',
+        sender_type: 'agent',
+        sender_id: 'agent-1',
+        content: '@customer done',
+        channel: 'chat',
+        status: 'read',
+      },
+      {
+        message_id: 'm3',
+        conversation_id: 'c3',
+        contact_id: 'contact-c3',
+        sent_at: '2024-06-01T08:01:00Z',
+        sender_type: 'contact',
+        content: '+1',
+      },
+      {
+        message_id: 'm4',
+        conversation_id: 'c3',
+        contact_id: 'contact-c3',
+        sent_at: '2024-06-01T08:20:00Z',
+        sender_type: 'agent',
+        content: 'ok',
+      },
+      {
+        message_id: 'm5',
+        conversation_id: 'c3',
+        contact_id: 'contact-c3',
+        sent_at: '2024-06-01T08:30:00Z',
+        sender_type: 'api',
+        content: '=HYPERLINK("x")',
+        status: 'failed',
+        failure_reason: 'blocked',
+      },
+    ]);
+    expect(await s.scan()).toMatchObject({ conversations: 3, runs: 3 });
+
+    const conversations = () =>
+      store.db.all(
+        'SELECT * EXCLUDE (last_data_update), last_data_update::VARCHAR AS at FROM support_conversations ORDER BY conversation_id',
+      );
+    const messages = () =>
+      store.db.all(
+        'SELECT * EXCLUDE (last_data_update), last_data_update::VARCHAR AS at FROM support_messages ORDER BY message_id',
+      );
+    const versions = () =>
+      op.db.selectFrom('workflow_conversation_versions').selectAll().orderBy('conversation_id').execute();
+    const [conversationsBefore, messagesBefore, versionsBefore] = [
+      await conversations(),
+      await messages(),
+      await versions(),
+    ];
+
+    const out = tempDir('caseflow-wf-export-');
+    const range = {
+      lang: 'en' as const,
+      from: Date.parse('2024-06-01T00:00:00Z'),
+      to: Date.parse('2024-06-02T00:00:00Z'),
+    };
+    const conversationsFile = path.join(out, 'conversations.csv');
+    const messagesFile = path.join(out, 'messages.csv');
+    await writeExport(store, { kind: 'conversations', ...range }, conversationsFile);
+    await writeExport(store, { kind: 'messages', ...range }, messagesFile);
+    // The exports neutralized the formulas; reading them back restores the text.
+    expect(readFileSync(conversationsFile, 'utf8')).toContain(`"'=SUM(A1) and ""quotes"", commas"`);
+    expect(readFileSync(conversationsFile, 'utf8')).toContain("'+promo");
+    expect(readFileSync(messagesFile, 'utf8')).toContain("'-5 euros");
+
+    advance(60_000);
+    expect(await importConversations(store, conversationsFile, { now: now() })).toMatchObject({
+      rows: 3,
+      added: 0,
+      updated: 1,
+      unchanged: 2,
+      rejected: 0,
+    });
+    expect(await importMessages(store, messagesFile, { now: now() })).toMatchObject({
+      rows: 5,
+      added: 0,
+      updated: 0,
+      unchanged: 5,
+      rejected: 0,
+    });
+    const conversationsAfter = await conversations();
+    expect(conversationsAfter.slice(0, 2)).toEqual(conversationsBefore.slice(0, 2));
+    expect(await messages()).toEqual(messagesBefore);
+    // c3: the export wrote the figures of its messages, which the import stores as the source's; nothing
+    // else changed, and the variables read the messages' figures either way.
+    const changed = Object.keys(conversationsAfter[2] ?? {}).filter(
+      (k) => JSON.stringify(conversationsAfter[2]?.[k]) !== JSON.stringify(conversationsBefore[2]?.[k]),
+    );
+    expect(changed.sort()).toEqual([
+      'at',
+      'first_response_at',
+      'inbound_count',
+      'outbound_count',
+      'record_hash',
+    ]);
+
+    expect(await s.scan()).toMatchObject({ unchanged: false, conversations: 0, runs: 0 });
+    expect(await versions()).toEqual(versionsBefore);
+    expect(await runsOf(workflow.id)).toHaveLength(3);
+    rmSync(out, { recursive: true, force: true });
   });
 });
 
@@ -937,8 +1290,8 @@ describe('workflows API', () => {
         .insertInto('workflow_scan_cursors')
         .values({
           trigger: 'conversation.closed',
-          cursor: null,
-          fingerprint: null,
+          data_stamp: null,
+          scheme: null,
           scanned_at: now().toISOString(),
         })
         .execute();

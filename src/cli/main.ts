@@ -54,10 +54,15 @@ importCmd
     'import Genesys Cloud conversation detail records: details query responses, details-job result pages, JSON arrays, NDJSON, .gz of any, directories (recursive)',
   )
   .argument('<path...>', 'files or directories')
-  .option('--users <file>', 'users directory ({"entities":[{"id","name"}]})')
+  .option('--users <file>', 'users directory ({"entities":[{"id","name","groups":[{"id"}]}]})')
   .option('--queues <file>', 'queues directory')
   .option('--wrapup-codes <file>', 'wrap-up codes directory')
+  .option('--groups <file>', 'groups directory (the teams of the users that list them)')
   .option('--surveys <file>', 'survey results (JSON array or NDJSON of {conversationId, sentDate, score})')
+  .option(
+    '--message-conversations <file>',
+    'messages of messaging conversations (GET /api/v2/conversations/messages/{id} answers: JSON array or NDJSON)',
+  )
   .option('--json', 'print the summary as JSON')
   .action(async (paths: string[], opts) => {
     const cfg = config();
@@ -69,7 +74,9 @@ importCmd
           users: opts.users,
           queues: opts.queues,
           wrapUpCodes: opts.wrapupCodes,
+          groups: opts.groups,
           surveys: opts.surveys,
+          messageConversations: opts.messageConversations,
           onProgress: (p) =>
             progress.update(mb(p.bytesRead), mb(p.bytesTotal), {
               detail: `${p.conversations} conversations, ${p.rejected} rejected`,
@@ -94,6 +101,11 @@ function importText(s: ImportSummary): string {
     `Event log now holds ${s.events} events in ${s.cases} service requests.`,
   ];
   if (s.surveys) lines.push(`Surveys: ${s.surveys}.`);
+  if (s.messages.conversations) {
+    lines.push(
+      `Messages: ${s.messages.messages} of ${s.messages.conversations} messaging conversation(s)${s.messages.skipped ? `, ${s.messages.skipped} unreadable item(s) skipped` : ''}.`,
+    );
+  }
   if (s.unmatchedSurveys) {
     lines.push(
       `Surveys waiting for their conversation (no event until it is imported): ${s.unmatchedSurveys}.`,

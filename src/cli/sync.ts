@@ -22,7 +22,7 @@ export function registerSyncCommands(
   sync
     .command('genesys')
     .description(
-      'pull conversation details, users, queues, wrap-up codes and divisions from Genesys Cloud (sources.genesys in the config; OAuth client from CASEFLOW_GENESYS_CLIENT_ID / CASEFLOW_GENESYS_CLIENT_SECRET). Without --from: since the watermark minus the look-back. An interrupted run is continued.',
+      'pull conversation details, the messages of messaging conversations, users (with their groups), queues, wrap-up codes, divisions and groups from Genesys Cloud (sources.genesys in the config; OAuth client from CASEFLOW_GENESYS_CLIENT_ID / CASEFLOW_GENESYS_CLIENT_SECRET). Without --from: since the watermark minus the look-back. An interrupted run is continued.',
     )
     .option('--from <iso>', 'start of the conversation-start range (UTC date or date-time)', instant('from'))
     .option('--to <iso>', 'end of the range (default: now)', instant('to'))
@@ -70,10 +70,16 @@ function syncText(s: SyncSummary): string {
   const lines = [
     `${s.dryRun ? 'Dry run, nothing written: ' : ''}${s.resumed ? 'continued an interrupted run; ' : ''}${s.organization.name || s.organization.id}, conversations started ${s.from} → ${s.to}`,
     `  ${s.intervals.jobs} details job interval(s), ${s.intervals.queries} details query interval(s), ${s.pages} pages${s.retries ? `, ${s.retries} retried request(s)` : ''}`,
-    `  directory: ${d.users} users, ${d.queues} queues, ${d.wrapUpCodes} wrap-up codes, ${d.divisions} divisions`,
+    `  directory: ${d.users} users, ${d.queues} queues, ${d.wrapUpCodes} wrap-up codes, ${d.divisions} divisions, ${d.groups ?? 0} groups`,
     `  conversations: ${s.conversations} read, ${s.added} ${s.dryRun ? 'would be ' : ''}new, ${s.updated} ${s.dryRun ? 'would be ' : ''}updated, ${s.unchanged} unchanged, ${s.olderVersions} older versions skipped, ${s.rejected} rejected`,
   ];
   if (s.surveys) lines.push(`  surveys: ${s.surveys}`);
+  const m = s.messages;
+  if (m.conversations || m.notFound) {
+    lines.push(
+      `  messages: ${m.messages} of ${m.conversations} messaging conversation(s)${m.notFound ? `; ${m.notFound} conversation(s) no longer kept by Genesys (404), their stored messages kept` : ''}${m.skipped ? `; ${m.skipped} unreadable item(s) skipped` : ''}`,
+    );
+  }
   if (!s.dryRun) lines.push(`Event log now holds ${s.events} events in ${s.cases} service requests.`);
   if (s.watermark) lines.push(`Watermark: ${s.watermark} (the next run starts from it minus the look-back).`);
   for (const r of s.firstRejections) {

@@ -81,6 +81,11 @@ const genesysSourceSchema = z.strictObject({
     .prefault({}),
   /** Scheduled sync in the server every N minutes; absent: off. */
   scheduleEveryMinutes: z.number().positive().optional(),
+  /**
+   * Read the messages of the messaging conversations a run adds or updates
+   * (GET /api/v2/conversations/messages/{id}) into the support messages.
+   */
+  messages: z.boolean().default(true),
 });
 
 const timeZoneSchema = z.string().refine((tz) => isTimeZone(tz), 'not an IANA time zone (e.g. Europe/Paris)');

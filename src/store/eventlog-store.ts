@@ -15,9 +15,19 @@ import {
   buildGenesysSupportConversations,
   type ConversationSupportFacts,
   conversationsWithoutSupportFacts,
+  type GenesysMessages,
+  replaceGenesysMessages,
+  saveMemberships,
 } from './support.ts';
 
-export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes' | 'divisions';
+export type DirectoryKind = 'users' | 'queues' | 'wrapUpCodes' | 'divisions' | 'groups';
+
+/** A directory entry; `groups`: the groups a user belongs to (absent: membership not given, kept as stored). */
+export interface DirectoryEntry {
+  id: string;
+  name?: string;
+  groups?: readonly { id: string }[];
+}
 
 /** What decides whether an incoming record replaces the stored one (see docs/derivation.md). */
 export interface StoredVersion {
@@ -100,18 +110,25 @@ export class Store {
 
   /**
    * Replaces these conversations (raw record, facts, events) in one transaction, with the surveys they
-   * carry and meta entries that must commit with them (a sync's checkpoint).
+   * carry, the Genesys messages read for them and meta entries that must commit with them (a sync's
+   * checkpoint).
    */
   async saveConversations(
     batch: readonly StoredConversation[],
-    with_: { surveys?: readonly Survey[]; meta?: Record<string, string> } = {},
+    with_: { surveys?: readonly Survey[]; meta?: Record<string, string>; messages?: GenesysMessages } = {},
   ): Promise<void> {
     const surveys = with_.surveys ?? [];
     const meta = Object.entries(with_.meta ?? {});
-    if (batch.length === 0 && surveys.length === 0 && meta.length === 0) return;
+    const messages = with_.messages?.conversationIds.length ? with_.messages : undefined;
+    if (batch.length === 0 && surveys.length === 0 && meta.length === 0 && !messages) return;
     await this.db.transaction(async () => {
       for (const [key, value] of meta) await this.setMeta(key, value);
       if (surveys.length) await this.writeSurveys(surveys);
+      if (messages) {
+        await replaceGenesysMessages(this.db, messages);
+        // The workflows' trigger scan looks at the support data again (src/workflows/scan.ts).
+        await this.bumpDataVersion('support');
+      }
       if (batch.length === 0) return;
       await this.db.run('CREATE OR REPLACE TEMP TABLE batch_ids (conversation_id VARCHAR)');
       const ids = await this.db.appender('batch_ids');
@@ -197,8 +214,13 @@ export class Store {
     );
   }
 
-  async saveDirectory(kind: DirectoryKind, entries: readonly { id: string; name?: string }[]): Promise<void> {
+  /**
+   * Names of these entries (merged: an entry not listed keeps its name), and the group membership of those
+   * that give `groups`.
+   */
+  async saveDirectory(kind: DirectoryKind, entries: readonly DirectoryEntry[]): Promise<void> {
     await this.db.transaction(async () => {
+      await saveMemberships(this.db, kind, entries);
       await this.db.run('CREATE OR REPLACE TEMP TABLE dir_batch (kind VARCHAR, id VARCHAR, name VARCHAR)');
       const app = await this.db.appender('dir_batch');
       for (const e of entries) appendRow(app, [kind, e.id, e.name ?? null]);
@@ -237,6 +259,7 @@ export class Store {
       queues: new Map(),
       wrapUpCodes: new Map(),
       divisions: new Map(),
+      groups: new Map(),
     };
     for (const r of rows) maps[r.kind]?.set(r.id, r.name);
     return maps;

@@ -1,6 +1,7 @@
 export { AnalyticsDb, iso } from './duckdb.ts';
 export {
   type CaseSummary,
+  type DirectoryEntry,
   type DirectoryKind,
   EVENT_LOG_COLUMNS,
   type EventLogFilter,
@@ -29,6 +30,7 @@ export {
   openOperationalStore,
   requeue,
 } from './operational/index.ts';
+export type { GenesysMessageRow, GenesysMessages } from './support.ts';
 
 import { Store } from './eventlog-store.ts';
 

@@ -12,6 +12,9 @@ CREATE TABLE IF NOT EXISTS raw_conversations (
   conversation_id VARCHAR, source_system VARCHAR, complete BOOLEAN, version_time TIMESTAMP,
   last_data_update TIMESTAMP, source_file VARCHAR, record VARCHAR, record_hash VARCHAR);
 CREATE TABLE IF NOT EXISTS directory (kind VARCHAR, id VARCHAR, name VARCHAR);
+-- Group membership from the directory (Genesys users' groups, GET /api/v2/users?expand=groups): kind
+-- 'users', the member's id, one group id per row. A member listed again replaces its rows.
+CREATE TABLE IF NOT EXISTS directory_members (kind VARCHAR, member_id VARCHAR, group_id VARCHAR);
 CREATE TABLE IF NOT EXISTS surveys (conversation_id VARCHAR, sent_date TIMESTAMP, score DOUBLE);
 CREATE TABLE IF NOT EXISTS case_ids (first_conversation_id VARCHAR, service_request VARCHAR);
 CREATE TABLE IF NOT EXISTS conversations (
@@ -54,15 +57,19 @@ CREATE TABLE IF NOT EXISTS support_conversations (
   inbound_count INTEGER, outbound_count INTEGER, handle_seconds DOUBLE, transfers INTEGER, category VARCHAR,
   summary VARCHAR, queue_name VARCHAR, wrap_up_code VARCHAR, csat DOUBLE, service_request VARCHAR,
   last_data_update TIMESTAMP, record_hash VARCHAR);
--- Messages (\`caseflow import messages\`): direction inbound | outbound; sender_type contact | agent |
--- workflow | broadcast | api | bot; source (outbound only) agent | workflow | broadcast | api; status sent |
--- delivered | read | failed. conversation_id may be empty: support_message_facts links the message to its
--- contact's conversation at read time. source_system: where the row came from (--source).
+-- Messages (\`caseflow import messages\`, and the Genesys messaging conversations read by a sync or a
+-- message-conversations file): direction inbound | outbound; sender_type contact | agent | workflow |
+-- broadcast | api | bot; source (outbound only) agent | workflow | broadcast | api; status sent | delivered |
+-- read | failed. conversation_id may be empty: support_message_facts links the message to its contact's
+-- conversation at read time. source_system: where the row came from (--source, or the Genesys source
+-- system). origin: 'genesys' (read from Genesys, replaced when its conversation is read again) or 'import'
+-- (the column was added later: ALTER below for stores created before).
 CREATE TABLE IF NOT EXISTS support_messages (
   message_id VARCHAR, conversation_id VARCHAR, sent_at TIMESTAMP, direction VARCHAR, sender_id VARCHAR,
   sender_type VARCHAR, source VARCHAR, contact_id VARCHAR, channel VARCHAR, message_type VARCHAR,
   content VARCHAR, status VARCHAR, failure_reason VARCHAR, source_system VARCHAR, last_data_update TIMESTAMP,
-  record_hash VARCHAR);
+  record_hash VARCHAR, origin VARCHAR DEFAULT 'import');
+ALTER TABLE support_messages ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'import';
 CREATE TABLE IF NOT EXISTS datasets (
   name VARCHAR, format VARCHAR, source VARCHAR, imported_at TIMESTAMP, events BIGINT, cases BIGINT);
 CREATE TABLE IF NOT EXISTS dataset_events (

@@ -1,4 +1,5 @@
-import type { AnalyticsDb } from './duckdb.ts';
+import { createHash } from 'node:crypto';
+import type { AnalyticsDb, Cell } from './duckdb.ts';
 import { appendRow } from './duckdb.ts';
 
 /** What the support conversation of a Genesys record needs beyond its case-grouping facts (see genesys/support.ts). */
@@ -17,6 +18,9 @@ export interface ConversationSupportFacts {
  *   while the conversation has not ended or an after-call work is still open;
  * - contact_id: the customer key of the event log; assignee: the last agent who connected (Agent Accepted
  *   Interaction); resolver: the agent of the last after-call work or wrap-up code, once resolved;
+ * - team: the assignee's team from the directory: the name of the first of the groups the assignee belongs
+ *   to (directory_members), in name order ignoring case and accents (then the exact name, then the id);
+ *   groups of unknown name are ignored; the configuration's support.teams win in the reports (teamSql);
  * - first_response_at: the first agent connect; transfers: "Interaction Transferred" events;
  * - handle_seconds: conversation_support_facts.handle_ms (metrics tTalk + tHeld + tAcw), else — data
  *   derived before that table existed — the segment spans; category: the conversation's request type,
@@ -24,7 +28,8 @@ export interface ConversationSupportFacts {
  *   wrap_up_code: the last wrap-up code (names from the directory); csat: the conversation's latest survey
  *   score; service_request: its case.
  * Inbound and outbound counts stay empty: analytics records carry no messages (support_conversation_facts
- * counts imported messages). An imported conversation with the same id takes precedence.
+ * counts the messages read from Genesys or imported). An imported conversation with the same id takes
+ * precedence.
  */
 const BUILD_GENESYS_SUPPORT_CONVERSATIONS = `
 DELETE FROM support_conversations WHERE origin = 'genesys';
@@ -47,6 +52,10 @@ WITH ev AS (
 ), sv AS (
   SELECT conversation_id, arg_max(score, sent_date) AS csat
   FROM surveys WHERE score IS NOT NULL GROUP BY conversation_id
+), gt AS (
+  SELECT m.member_id, arg_min(g.name, (lower(strip_accents(g.name)), g.name, g.id)) AS team
+  FROM directory_members m JOIN directory g ON g.kind = 'groups' AND g.id = m.group_id
+  WHERE m.kind = 'users' GROUP BY m.member_id
 ), base AS (
   SELECT c.*, ev.first_connect, ev.last_agent, ev.last_wrapper, ev.transfers, ev.last_queue,
     CASE WHEN c.end_time IS NULL OR coalesce(ev.wrap_up_open, false) THEN NULL
@@ -59,7 +68,7 @@ WITH ev AS (
 SELECT b.conversation_id, 'genesys' AS origin, b.source_system, b.media_type AS channel,
   CASE b.originating_direction WHEN 'inbound' THEN 'contact' WHEN 'outbound' THEN 'agent' END AS opened_by,
   b.start_time AS opened_at, b.resolved AS resolved_at, b.customer_key AS contact_id,
-  b.last_agent AS assignee_id, coalesce(u.name, b.last_agent) AS assignee_name, NULL AS team,
+  b.last_agent AS assignee_id, coalesce(u.name, b.last_agent) AS assignee_name, gt.team,
   CASE WHEN b.resolved IS NOT NULL THEN b.last_wrapper END AS resolver_id,
   CASE WHEN b.resolved IS NOT NULL THEN coalesce(r.name, b.last_wrapper) END AS resolver_name,
   b.first_connect AS first_response_at, NULL AS inbound_count, NULL AS outbound_count,
@@ -72,6 +81,7 @@ SELECT b.conversation_id, 'genesys' AS origin, b.source_system, b.media_type AS 
   NULL AS record_hash
 FROM base b
 LEFT JOIN sv ON sv.conversation_id = b.conversation_id
+LEFT JOIN gt ON gt.member_id = b.last_agent
 LEFT JOIN support_categories cat ON cat.conversation_id = b.conversation_id
 LEFT JOIN case_map m ON m.conversation_id = b.conversation_id
 LEFT JOIN cases k ON k.service_request = m.service_request
@@ -117,4 +127,127 @@ export async function conversationsWithoutSupportFacts(db: AnalyticsDb): Promise
     SELECT count(*)::INTEGER AS n FROM conversations c
     WHERE NOT EXISTS (SELECT 1 FROM conversation_support_facts f WHERE f.conversation_id = c.conversation_id)`);
   return row?.n ?? 0;
+}
+
+/** A directory entry with the groups it belongs to (users listed with expand=groups). */
+interface MemberEntry {
+  id: string;
+  groups?: readonly { id: string }[];
+}
+
+/**
+ * Replaces the group membership of the entries that give `groups` (inside the caller's transaction); an
+ * entry without `groups` keeps what is stored.
+ */
+export async function saveMemberships(
+  db: AnalyticsDb,
+  kind: string,
+  entries: readonly MemberEntry[],
+): Promise<void> {
+  const members = entries.filter((e) => e.groups !== undefined);
+  if (members.length === 0) return;
+  await db.run('CREATE OR REPLACE TEMP TABLE member_batch (member_id VARCHAR, group_id VARCHAR)');
+  const app = await db.appender('member_batch');
+  for (const e of members) {
+    appendRow(app, [e.id, null]);
+    for (const g of e.groups ?? []) appendRow(app, [e.id, g.id]);
+  }
+  app.closeSync();
+  await db.run(
+    'DELETE FROM directory_members WHERE kind = $kind AND member_id IN (SELECT member_id FROM member_batch)',
+    { kind },
+  );
+  await db.run(
+    `INSERT INTO directory_members SELECT DISTINCT $kind, member_id, group_id FROM member_batch
+     WHERE group_id IS NOT NULL ORDER BY member_id, group_id`,
+    { kind },
+  );
+  await db.run('DROP TABLE member_batch');
+}
+
+/** One message read from Genesys (README "Support data", "From Genesys records"): times epoch ms. */
+export interface GenesysMessageRow {
+  messageId: string;
+  conversationId: string;
+  sentAt: number;
+  direction: 'inbound' | 'outbound';
+  senderId: string | null;
+  senderType: string;
+  source: string | null;
+  contactId: string | null;
+  channel: string | null;
+  messageType: string;
+  status: string;
+  failureReason: string | null;
+  sourceSystem: string;
+}
+
+/** The messages read for some conversations: each conversation's Genesys messages become `rows`. */
+export interface GenesysMessages {
+  conversationIds: readonly string[];
+  rows: readonly GenesysMessageRow[];
+  /** LastDataUpdate of the rows written (the run's start, or the import's time). */
+  lastDataUpdate: number;
+}
+
+/** The stored cells of a Genesys message (content is never read: NULL), and their hash. */
+function messageCells(m: GenesysMessageRow): { cells: Cell[]; hash: string } {
+  const cells: Cell[] = [
+    m.messageId,
+    m.conversationId,
+    { ts: m.sentAt },
+    m.direction,
+    m.senderId,
+    m.senderType,
+    m.source,
+    m.contactId,
+    m.channel,
+    m.messageType,
+    null,
+    m.status,
+    m.failureReason,
+    m.sourceSystem,
+  ];
+  return { cells, hash: createHash('sha1').update(JSON.stringify(cells)).digest('hex') };
+}
+
+/**
+ * Replaces the Genesys messages (origin 'genesys') of these conversations by the rows read for them,
+ * inside the caller's transaction: a row identical to the stored one is kept as it is (its
+ * last_data_update too), a changed one replaced, one no longer listed removed. A message id that an import
+ * holds (origin 'import') keeps the imported row, as an imported conversation wins over the Genesys one.
+ */
+export async function replaceGenesysMessages(db: AnalyticsDb, messages: GenesysMessages): Promise<void> {
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE genesys_message_conversations (conversation_id VARCHAR);
+    CREATE OR REPLACE TEMP TABLE genesys_message_batch (
+      message_id VARCHAR, conversation_id VARCHAR, sent_at TIMESTAMP, direction VARCHAR, sender_id VARCHAR,
+      sender_type VARCHAR, source VARCHAR, contact_id VARCHAR, channel VARCHAR, message_type VARCHAR,
+      content VARCHAR, status VARCHAR, failure_reason VARCHAR, source_system VARCHAR, record_hash VARCHAR);`);
+  const conversations = await db.appender('genesys_message_conversations');
+  for (const id of new Set(messages.conversationIds)) appendRow(conversations, [id]);
+  conversations.closeSync();
+  // One row per message id: the last one read.
+  const rows = new Map(messages.rows.map((m) => [m.messageId, m]));
+  const batch = await db.appender('genesys_message_batch');
+  for (const m of rows.values()) {
+    const { cells, hash } = messageCells(m);
+    appendRow(batch, [...cells, hash]);
+  }
+  batch.closeSync();
+  await db.run(`
+    DELETE FROM support_messages s
+    WHERE s.origin = 'genesys'
+      AND (s.conversation_id IN (SELECT conversation_id FROM genesys_message_conversations)
+        OR s.message_id IN (SELECT message_id FROM genesys_message_batch))
+      AND NOT EXISTS (SELECT 1 FROM genesys_message_batch b
+                      WHERE b.message_id = s.message_id AND b.record_hash = s.record_hash);`);
+  await db.run(
+    `INSERT INTO support_messages BY NAME
+     SELECT *, CAST($updated AS TIMESTAMP) AS last_data_update, 'genesys' AS origin FROM genesys_message_batch
+     WHERE message_id NOT IN (SELECT message_id FROM support_messages WHERE message_id IS NOT NULL)
+     ORDER BY sent_at, message_id`,
+    { updated: new Date(messages.lastDataUpdate).toISOString().replace('T', ' ').replace('Z', '') },
+  );
+  await db.run('DROP TABLE genesys_message_conversations; DROP TABLE genesys_message_batch;');
 }

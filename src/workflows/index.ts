@@ -49,7 +49,7 @@ export {
   runKey,
   updateWorkflow,
 } from './repository.ts';
-export { type ScanSummary, scanClosedConversations, TRIGGER } from './scan.ts';
+export { type ScanSummary, scanClosedConversations, TRIGGER, versionScheme } from './scan.ts';
 export {
   type StepTestResult,
   type WorkflowLog,
@@ -73,4 +73,6 @@ export {
   TEMPLATE_VARIABLES,
   type VariableSpec,
   type Variables,
+  VERSION_VARIABLES,
+  versionOf,
 } from './variables.ts';

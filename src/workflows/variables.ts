@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CaseflowConfig } from '../config/index.ts';
 import { teamSql } from '../reports/definitions.ts';
 import { iso, type Store } from '../store/index.ts';
@@ -99,16 +100,34 @@ export const SAMPLE_VARIABLES: Variables = Object.fromEntries(
   [...CONVERSATION_VARIABLES, ...RUN_VARIABLES].map((v) => [v.name, v.sample]),
 );
 
+/**
+ * The variables a conversation's version covers: every conversation variable but `lastDataUpdate` (when
+ * the row was last written — a rewrite that changes nothing a workflow sees is not a new version).
+ */
+export const VERSION_VARIABLES: readonly string[] = CONVERSATION_VARIABLES.map((v) => v.name).filter(
+  (name) => name !== 'lastDataUpdate',
+);
+
+/**
+ * The version of a closed conversation: a hash of its trigger variables (VERSION_VARIABLES, the values the
+ * runs carry), so that the same closed state is one version whatever row, record or table it was read
+ * from, and any change a workflow can see — a variable's value — is a new version.
+ */
+export function versionOf(variables: Variables): string {
+  const values = VERSION_VARIABLES.map((name) => variables[name] ?? null);
+  return createHash('sha1').update(JSON.stringify(values)).digest('hex');
+}
+
 /** A closed conversation as the trigger sees it: its variables and its version. */
 export interface ClosedConversation {
   variables: Variables;
-  /** The row's record hash (imported rows), else the Genesys record's: a change makes a new version. */
+  /** versionOf(variables). */
   version: string;
 }
 
 /**
- * SQL: the closed conversations (resolved_at set) with their variables and version, `where` an extra
- * condition on `f` (support_conversation_facts) or `r` (raw_conversations). Columns named as the variables.
+ * SQL: the closed conversations (resolved_at set) with their variables, `where` an extra condition on `f`
+ * (support_conversation_facts). Columns named as the variables.
  */
 export function closedConversationsSql(config: CaseflowConfig, where: string, tail = ''): string {
   const team = teamSql(config.support.teams, 'f.assignee_id', 'f.assignee_name', 'f.team');
@@ -125,22 +144,13 @@ export function closedConversationsSql(config: CaseflowConfig, where: string, ta
       f.first_response_seconds::DOUBLE AS "firstResponseSeconds",
       f.resolution_seconds::DOUBLE AS "resolutionSeconds", f.handle_seconds::DOUBLE AS "handleSeconds",
       f.transfers::INTEGER AS transfers, f.csat::DOUBLE AS csat,
-      ${iso('f.last_data_update')} AS "lastDataUpdate",
-      ${VERSION_SQL} AS __version
+      ${iso('f.last_data_update')} AS "lastDataUpdate"
     FROM support_conversation_facts f
-    LEFT JOIN raw_conversations r ON r.conversation_id = f.conversation_id AND f.origin = 'genesys'
     WHERE f.resolved_at IS NOT NULL AND (${where})
     ${tail}`;
 }
 
-/**
- * SQL (over `f` = a support conversation row, `r` = its raw Genesys record): the version of a row.
- * Imported rows carry the hash of their cells; Genesys rows, the hash of their raw record (a row with
- * neither, its last_data_update).
- */
-export const VERSION_SQL = `coalesce(f.record_hash, r.record_hash, 'at-' || strftime(f.last_data_update, '%Y%m%d%H%M%S%f'))`;
-
-/** Reads closed conversations: `where` on `f`/`r`, parameters by name ($name). */
+/** Reads closed conversations: `where` on `f`, parameters by name ($name). */
 export async function readClosedConversations(
   store: Store,
   config: CaseflowConfig,
@@ -148,11 +158,11 @@ export async function readClosedConversations(
   params: Record<string, string> = {},
   tail = '',
 ): Promise<ClosedConversation[]> {
-  const rows = await store.db.all<Record<string, VariableValue> & { __version: string }>(
+  const rows = await store.db.all<Record<string, VariableValue>>(
     closedConversationsSql(config, where, tail),
     params,
   );
-  return rows.map(({ __version, ...variables }) => ({ variables, version: __version }));
+  return rows.map((variables) => ({ variables, version: versionOf(variables) }));
 }
 
 /** The variables of a run: the conversation's, with the run's. */

@@ -50,7 +50,11 @@ const runSchema = z.object({
   id: z.number(),
   workflowId: z.number(),
   conversationId: z.string(),
-  version: z.string().describe("the conversation row's record hash when the run was made"),
+  version: z
+    .string()
+    .describe(
+      'the version of the closed conversation: a hash of its trigger variables (all but lastDataUpdate)',
+    ),
   key: z.string().describe('workflowId:conversationId:version, sent as X-Caseflow-Event-Id'),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
   directionOf,
@@ -163,7 +162,8 @@ function resolveColumns(
 // ---------------------------------------------------------------------------------------------
 
 type Values = Map<string, string | number>;
-type RowOutcome = { values: Values } | { field?: string; reason: string };
+/** The values of a row's non-empty cells, and the fields the row has a column for (empty or not). */
+type RowOutcome = { values: Values; present: Set<string> } | { field?: string; reason: string };
 
 /** Reads every mapped cell of a row; the first bad cell or missing required field rejects it. */
 function readRow(
@@ -173,10 +173,12 @@ function readRow(
   timeZone: string | undefined,
 ): RowOutcome {
   const values: Values = new Map();
+  const present = new Set<string>();
   const columns = row.columns ?? [];
   const cells = row.values ?? [];
   for (const field of fields) {
     const i = resolution.byField.get(field.name);
+    if (i !== undefined) present.add(field.name);
     const raw = i === undefined ? undefined : cells[i];
     if (isEmpty(raw)) {
       if (field.required) {
@@ -194,7 +196,7 @@ function readRow(
     }
     values.set(field.name, parsed.value);
   }
-  return { values };
+  return { values, present };
 }
 
 const text = (v: Values, name: string): string | null => {
@@ -350,41 +352,44 @@ function messageRow(v: Values): { row: MessageRow } | { field: string; reason: s
 // Tables
 // ---------------------------------------------------------------------------------------------
 
+/** A stored column: its type in the staging table, and the fields that give it (none: set by the import). */
+type ColumnSpec = readonly [string, 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER', readonly string[]];
+
 interface TableSpec {
   table: string;
   id: string;
-  /** Stored columns written by the import, with their types in the staging table, in order. */
-  columns: readonly [string, 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'INTEGER'][];
+  /** Stored columns written by the import, in order. */
+  columns: readonly ColumnSpec[];
 }
 
 const CONVERSATIONS_TABLE: TableSpec = {
   table: 'support_conversations',
   id: 'conversation_id',
   columns: [
-    ['conversation_id', 'VARCHAR'],
-    ['origin', 'VARCHAR'],
-    ['source_system', 'VARCHAR'],
-    ['channel', 'VARCHAR'],
-    ['opened_by', 'VARCHAR'],
-    ['opened_at', 'TIMESTAMP'],
-    ['resolved_at', 'TIMESTAMP'],
-    ['contact_id', 'VARCHAR'],
-    ['assignee_id', 'VARCHAR'],
-    ['assignee_name', 'VARCHAR'],
-    ['team', 'VARCHAR'],
-    ['resolver_id', 'VARCHAR'],
-    ['resolver_name', 'VARCHAR'],
-    ['first_response_at', 'TIMESTAMP'],
-    ['inbound_count', 'INTEGER'],
-    ['outbound_count', 'INTEGER'],
-    ['handle_seconds', 'DOUBLE'],
-    ['transfers', 'INTEGER'],
-    ['category', 'VARCHAR'],
-    ['summary', 'VARCHAR'],
-    ['queue_name', 'VARCHAR'],
-    ['wrap_up_code', 'VARCHAR'],
-    ['csat', 'DOUBLE'],
-    ['service_request', 'VARCHAR'],
+    ['conversation_id', 'VARCHAR', ['conversation_id']],
+    ['origin', 'VARCHAR', []],
+    ['source_system', 'VARCHAR', []],
+    ['channel', 'VARCHAR', ['channel']],
+    ['opened_by', 'VARCHAR', ['opened_by']],
+    ['opened_at', 'TIMESTAMP', ['opened_at']],
+    ['resolved_at', 'TIMESTAMP', ['resolved_at', 'resolution_time']],
+    ['contact_id', 'VARCHAR', ['contact_id']],
+    ['assignee_id', 'VARCHAR', ['assignee']],
+    ['assignee_name', 'VARCHAR', ['assignee_name']],
+    ['team', 'VARCHAR', ['team']],
+    ['resolver_id', 'VARCHAR', ['resolver']],
+    ['resolver_name', 'VARCHAR', ['resolver_name']],
+    ['first_response_at', 'TIMESTAMP', ['first_response_at', 'first_response_time']],
+    ['inbound_count', 'INTEGER', ['inbound_count']],
+    ['outbound_count', 'INTEGER', ['outbound_count']],
+    ['handle_seconds', 'DOUBLE', ['handle_time']],
+    ['transfers', 'INTEGER', ['transfers']],
+    ['category', 'VARCHAR', ['category']],
+    ['summary', 'VARCHAR', ['summary']],
+    ['queue_name', 'VARCHAR', ['queue_name']],
+    ['wrap_up_code', 'VARCHAR', ['wrap_up_code']],
+    ['csat', 'DOUBLE', ['csat']],
+    ['service_request', 'VARCHAR', ['service_request']],
   ],
 };
 
@@ -392,77 +397,131 @@ const MESSAGES_TABLE: TableSpec = {
   table: 'support_messages',
   id: 'message_id',
   columns: [
-    ['message_id', 'VARCHAR'],
-    ['conversation_id', 'VARCHAR'],
-    ['sent_at', 'TIMESTAMP'],
-    ['direction', 'VARCHAR'],
-    ['sender_id', 'VARCHAR'],
-    ['sender_type', 'VARCHAR'],
-    ['source', 'VARCHAR'],
-    ['contact_id', 'VARCHAR'],
-    ['channel', 'VARCHAR'],
-    ['message_type', 'VARCHAR'],
-    ['content', 'VARCHAR'],
-    ['status', 'VARCHAR'],
-    ['failure_reason', 'VARCHAR'],
-    ['source_system', 'VARCHAR'],
+    ['message_id', 'VARCHAR', ['message_id']],
+    ['conversation_id', 'VARCHAR', ['conversation_id']],
+    ['sent_at', 'TIMESTAMP', ['sent_at']],
+    // From the sender type, always.
+    ['direction', 'VARCHAR', []],
+    ['sender_id', 'VARCHAR', ['sender_id']],
+    ['sender_type', 'VARCHAR', ['sender_type']],
+    ['source', 'VARCHAR', ['source']],
+    ['contact_id', 'VARCHAR', ['contact_id']],
+    ['channel', 'VARCHAR', ['channel']],
+    ['message_type', 'VARCHAR', ['message_type']],
+    ['content', 'VARCHAR', ['content']],
+    ['status', 'VARCHAR', ['status']],
+    ['failure_reason', 'VARCHAR', ['failure_reason']],
+    ['source_system', 'VARCHAR', []],
   ],
 };
 
 const STAGING = 'support_import_rows';
 
-/** The cells of a row in the spec's column order; the hash covers every stored column but last_data_update. */
+/**
+ * The cells of a row in the spec's column order, and which stored columns the row keeps (`1`): those whose
+ * fields have no column in the file (a CSV header, a JSON object's keys). An empty cell is a value: none.
+ */
 function cellsOf(
   spec: TableSpec,
   row: Record<string, string | number | null>,
-): { cells: Cell[]; hash: string } {
+  present: ReadonlySet<string>,
+): { cells: Cell[]; keep: string } {
   const cells: Cell[] = spec.columns.map(([name, type]) => {
     const value = row[name] ?? null;
     if (value === null) return null;
     return type === 'TIMESTAMP' ? { ts: value as number } : value;
   });
-  const hash = createHash('sha1').update(JSON.stringify(cells)).digest('hex');
-  return { cells, hash };
+  const keep = spec.columns
+    .map(([, , fields]) => (fields.length > 0 && !fields.some((f) => present.has(f)) ? '1' : '0'))
+    .join('');
+  return { cells, keep };
 }
 
+/**
+ * SQL: the value of each stored column once an import row (`b`) meets the stored row (`t`, absent for a
+ * new id). A column the row keeps (its fields absent from the file) keeps the stored value; else the
+ * row's. Special cases, so that an export reads back as it was written:
+ * - the conversation export writes the assignee's (resolver's) name, else its id, in one column: without a
+ *   name column, a value equal to the stored name is that same agent (the stored id is kept); a kept name
+ *   is kept only while the id is the stored one (another agent's name would be wrong);
+ * - a message's kept outbound source is kept only while the sender type is the stored one.
+ */
+function mergedColumns(spec: TableSpec): string[] {
+  const index = new Map(spec.columns.map(([name], i) => [name, i]));
+  const keep = (name: string) => `substr(b.__keep, ${(index.get(name) ?? 0) + 1}, 1) = '1'`;
+  const stored = `t.${spec.id} IS NOT NULL`;
+  const agent = (id: string, name: string) =>
+    `CASE WHEN NOT (${stored}) THEN b.${id} WHEN ${keep(id)} THEN t.${id}
+       WHEN ${keep(name)} AND b.${id} = t.${name} THEN t.${id} ELSE b.${id} END`;
+  const special: Record<string, string> =
+    spec === CONVERSATIONS_TABLE
+      ? {
+          assignee_id: agent('assignee_id', 'assignee_name'),
+          assignee_name: `CASE WHEN NOT (${stored}) OR NOT (${keep('assignee_name')}) THEN b.assignee_name
+            WHEN (${agent('assignee_id', 'assignee_name')}) IS NOT DISTINCT FROM t.assignee_id THEN t.assignee_name END`,
+          resolver_id: agent('resolver_id', 'resolver_name'),
+          resolver_name: `CASE WHEN NOT (${stored}) OR NOT (${keep('resolver_name')}) THEN b.resolver_name
+            WHEN (${agent('resolver_id', 'resolver_name')}) IS NOT DISTINCT FROM t.resolver_id THEN t.resolver_name END`,
+        }
+      : {
+          source: `CASE WHEN ${stored} AND ${keep('source')} AND t.sender_type = b.sender_type THEN t.source
+            ELSE b.source END`,
+        };
+  return spec.columns.map(([name, type]) => {
+    const value = special[name] ?? `CASE WHEN ${stored} AND ${keep(name)} THEN t.${name} ELSE b.${name} END`;
+    return `CAST(${value} AS ${type}) AS ${name}`;
+  });
+}
+
+/**
+ * Writes the rows (the last one of each id): a new id is added; a stored one merged (mergedColumns) and
+ * replaced when the merged row differs from it in any column, else left as it is — last_data_update too.
+ */
 async function writeRows(
   store: Store,
   spec: TableSpec,
-  rows: AsyncIterable<{ seq: number; cells: Cell[]; hash: string }>,
+  rows: AsyncIterable<{ seq: number; cells: Cell[]; keep: string }>,
   lastDataUpdate: number,
 ): Promise<{ added: number; updated: number; unchanged: number; total: number }> {
   const db = store.db;
   const staged = spec.columns
     .map(([name, type]) => `${name} ${type === 'INTEGER' ? 'DOUBLE' : type}`)
     .join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (seq DOUBLE, ${staged}, record_hash VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING} (seq DOUBLE, ${staged}, __keep VARCHAR)`);
   const app = await db.appender(STAGING);
   try {
-    for await (const r of rows) appendRow(app, [r.seq, ...r.cells, r.hash]);
+    for await (const r of rows) appendRow(app, [r.seq, ...r.cells, r.keep]);
   } finally {
     app.closeSync();
   }
   const { table, id } = spec;
+  const names = spec.columns.map(([name]) => name);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING}_last AS
     SELECT * EXCLUDE (seq) FROM ${STAGING} QUALIFY row_number() OVER (PARTITION BY ${id} ORDER BY seq DESC) = 1`);
-  const counts = await db.one<{ added: number; updated: number; unchanged: number }>(`
-    SELECT count(*) FILTER (WHERE t.${id} IS NULL)::INTEGER AS added,
-      count(*) FILTER (WHERE t.${id} IS NOT NULL AND t.record_hash IS DISTINCT FROM b.record_hash)::INTEGER AS updated,
-      count(*) FILTER (WHERE t.record_hash = b.record_hash)::INTEGER AS unchanged
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING}_merged AS
+    SELECT ${mergedColumns(spec).join(',\n      ')}, t.${id} IS NOT NULL AS __stored
     FROM ${STAGING}_last b LEFT JOIN ${table} t ON t.${id} = b.${id}`);
+  const same = names.map((name) => `t.${name} IS NOT DISTINCT FROM m.${name}`).join(' AND ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGING}_final AS
+    SELECT m.*, m.__stored AND ${same} AS __same
+    FROM ${STAGING}_merged m LEFT JOIN ${table} t ON t.${id} = m.${id}`);
+  const counts = await db.one<{ added: number; updated: number; unchanged: number }>(`
+    SELECT count(*) FILTER (WHERE NOT __stored)::INTEGER AS added,
+      count(*) FILTER (WHERE __stored AND NOT __same)::INTEGER AS updated,
+      count(*) FILTER (WHERE __same)::INTEGER AS unchanged
+    FROM ${STAGING}_final`);
   await db.run(`DELETE FROM ${table} WHERE ${id} IN (
-    SELECT b.${id} FROM ${STAGING}_last b JOIN ${table} t ON t.${id} = b.${id}
-    WHERE t.record_hash IS DISTINCT FROM b.record_hash)`);
-  const select = spec.columns
-    .map(([name, type]) => (type === 'INTEGER' ? `CAST(${name} AS INTEGER) AS ${name}` : name))
-    .join(', ');
+    SELECT ${id} FROM ${STAGING}_final WHERE __stored AND NOT __same)`);
   await db.run(
     `INSERT INTO ${table} BY NAME
-     SELECT ${select}, CAST($updated AS TIMESTAMP) AS last_data_update, record_hash FROM ${STAGING}_last
-     WHERE ${id} NOT IN (SELECT ${id} FROM ${table})`,
+     SELECT ${names.join(', ')}, CAST($updated AS TIMESTAMP) AS last_data_update,
+       md5(CAST(row(${names.join(', ')}) AS VARCHAR)) AS record_hash
+     FROM ${STAGING}_final WHERE NOT __same`,
     { updated: new Date(lastDataUpdate).toISOString().replace('T', ' ').replace('Z', '') },
   );
-  await db.run(`DROP TABLE ${STAGING}; DROP TABLE ${STAGING}_last;`);
+  await db.run(
+    `DROP TABLE ${STAGING}; DROP TABLE ${STAGING}_last; DROP TABLE ${STAGING}_merged; DROP TABLE ${STAGING}_final;`,
+  );
   const total = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
   return {
     added: counts?.added ?? 0,
@@ -546,7 +605,7 @@ async function importSupport(
   let rowsRead = 0;
   const seen = new Set<string>();
   let duplicates = 0;
-  async function* accepted(): AsyncGenerator<{ seq: number; cells: Cell[]; hash: string }> {
+  async function* accepted(): AsyncGenerator<{ seq: number; cells: Cell[]; keep: string }> {
     for await (const batch of readInputRows(file, {
       format,
       listKey: kind,
@@ -563,6 +622,7 @@ async function importSupport(
         const outcome = readRow(row, fields, resolution, options.timeZone);
         const idCell = row.values?.[resolution.byField.get(idField) ?? -1];
         const id = isEmpty(idCell) ? null : cellText(idCell).trim();
+        const present = 'present' in outcome ? outcome.present : new Set<string>();
         const built =
           'values' in outcome
             ? kind === 'conversations'
@@ -589,12 +649,17 @@ async function importSupport(
         if (seen.has(key)) duplicates += 1;
         else seen.add(key);
         rowsRead += 1;
-        yield { seq: rowsRead, ...cellsOf(spec, stored) };
+        yield { seq: rowsRead, ...cellsOf(spec, stored, present) };
       }
     }
   }
 
-  const written = await store.db.transaction(() => writeRows(store, spec, accepted(), now.getTime()));
+  const written = await store.db.transaction(async () => {
+    const counts = await writeRows(store, spec, accepted(), now.getTime());
+    // The workflows' trigger scan looks at the support data again (src/workflows/scan.ts).
+    if (counts.added + counts.updated > 0) await store.bumpDataVersion('support');
+    return counts;
+  });
   return {
     kind,
     file: path.resolve(file),
@@ -613,7 +678,8 @@ async function importSupport(
 
 /**
  * Imports conversations from a CSV or JSON file into support_conversations (README "Support data"):
- * one row per conversation id, replaced when its content changed, untouched when identical; bad rows are
+ * one row per conversation id; a stored one gets the fields the file has columns for and keeps the
+ * others (mergedColumns), and is replaced when that changes it, untouched when identical; bad rows are
  * quarantined with file, line (or index) and field, the rest lands.
  */
 export function importConversations(

@@ -30,6 +30,13 @@ export interface InputLayout {
   header?: string[];
 }
 
+/**
+ * A CSV cell as written before a spreadsheet neutralized it: Caseflow's CSV files (reports/csv.ts), like
+ * spreadsheets, put an apostrophe before a text starting with = + - @ (or a tab / carriage return) so that
+ * it is not run as a formula; reading such a file back drops that one apostrophe.
+ */
+export const unneutralized = (cell: string): string => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
 /** The format of a file: by its extension (.csv/.tsv/.txt, .json/.ndjson/.jsonl, .gz of any), else by its first character. */
 export async function detectFormat(file: string): Promise<InputFormat> {
   if (/\.(csv|tsv|txt)(\.gz)?$/i.test(file)) return 'csv';
@@ -122,7 +129,8 @@ export async function* readInputRows(
           error: `${record.fields.length} fields where the header has ${header.length}`,
           raw: record.fields,
         });
-      } else rows.push({ file, line: record.line, columns: header, values: record.fields });
+      } else
+        rows.push({ file, line: record.line, columns: header, values: record.fields.map(unneutralized) });
     }
     return rows;
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { GenesysClient } from './client.ts';
+import { GenesysApiError, type GenesysClient } from './client.ts';
+import { type MessageConversation, messageConversationSchema } from './messages.ts';
 
 /** The Genesys Cloud endpoints the connector reads, with the part of each answer it relies on. */
 
@@ -21,10 +22,19 @@ const queryResults = z.looseObject({
   conversations: z.array(z.unknown()).default([]),
   totalHits: z.number().default(0),
 });
+const entity = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  /** Users with expand=groups: the groups they belong to (Group entities; only their ids are read). */
+  groups: z.array(z.looseObject({ id: z.string() })).optional(),
+});
 const entityPage = z.looseObject({
-  entities: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })).default([]),
+  entities: z.array(entity).default([]),
   pageCount: z.number().optional(),
 });
+
+/** A directory entity as the connector keeps it: id, name, and a user's groups. */
+export type DirectoryEntity = z.infer<typeof entity>;
 
 /** The directory lists refreshed on each run, by the kind the store keeps them under. */
 export const DIRECTORY_LISTS = {
@@ -32,9 +42,15 @@ export const DIRECTORY_LISTS = {
   queues: '/api/v2/routing/queues',
   wrapUpCodes: '/api/v2/routing/wrapupcodes',
   divisions: '/api/v2/authorization/divisions',
+  groups: '/api/v2/groups',
 } as const;
 
 export type DirectoryList = keyof typeof DIRECTORY_LISTS;
+
+/** Query parameters a list is read with: users with the groups they belong to. */
+const LIST_QUERY: Partial<Record<DirectoryList, Record<string, string>>> = {
+  users: { expand: 'groups' },
+};
 
 /** An ISO-8601 interval as the analytics API takes it. */
 export const intervalText = (start: number, end: number): string =>
@@ -79,14 +95,34 @@ export class GenesysApi {
   }
 
   /** Every entity of a paged directory list. */
-  async list(kind: DirectoryList, pageSize: number): Promise<{ id: string; name?: string }[]> {
-    const out: { id: string; name?: string }[] = [];
+  async list(kind: DirectoryList, pageSize: number): Promise<DirectoryEntity[]> {
+    const out: DirectoryEntity[] = [];
     for (let pageNumber = 1; ; pageNumber++) {
-      const page = await this.client.get(DIRECTORY_LISTS[kind], entityPage, { pageSize, pageNumber });
+      const page = await this.client.get(DIRECTORY_LISTS[kind], entityPage, {
+        ...LIST_QUERY[kind],
+        pageSize,
+        pageNumber,
+      });
       out.push(...page.entities);
       const last =
         page.pageCount === undefined ? page.entities.length < pageSize : pageNumber >= page.pageCount;
       if (last || page.entities.length === 0) return out;
+    }
+  }
+
+  /**
+   * A messaging conversation with the messages of each participant (GET /api/v2/conversations/messages/{id},
+   * MessageConversation); null when Genesys no longer has it (404: data retention).
+   */
+  async messageConversation(conversationId: string): Promise<MessageConversation | null> {
+    try {
+      return await this.client.get(
+        `/api/v2/conversations/messages/${encodeURIComponent(conversationId)}`,
+        messageConversationSchema,
+      );
+    } catch (error) {
+      if (error instanceof GenesysApiError && error.status === 404) return null;
+      throw error;
     }
   }
 }

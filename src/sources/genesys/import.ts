@@ -3,10 +3,12 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
-import type { DirectoryKind, Store } from '../../store/index.ts';
+import { appendRow } from '../../store/duckdb.ts';
+import type { DirectoryEntry, DirectoryKind, GenesysMessageRow, Store } from '../../store/index.ts';
 import { Quarantine, type Rejection } from '../quarantine.ts';
 import { InputError, listFiles, readRecords } from '../records.ts';
 import { ConversationImporter, idOf } from './importer.ts';
+import { genesysMessageRows, type MessageConversation, messageConversationSchema } from './messages.ts';
 import { directorySchema, surveySchema } from './schema.ts';
 
 export interface ImportOptions {
@@ -14,7 +16,14 @@ export interface ImportOptions {
   users?: string;
   queues?: string;
   wrapUpCodes?: string;
+  /** Groups directory (GET /api/v2/groups); users' groups come with users.json (expand=groups). */
+  groups?: string;
   surveys?: string;
+  /**
+   * MessageConversation records (GET /api/v2/conversations/messages/{id}), JSON array, {"entities":[…]} or
+   * NDJSON: their messages replace the Genesys messages stored for those conversations.
+   */
+  messageConversations?: string;
   /** Extraction time stamped as LastDataUpdate; defaults to now. */
   now?: Date;
   onProgress?: (progress: ImportProgress) => void;
@@ -49,6 +58,8 @@ export interface ImportSummary {
   surveys: number;
   /** Stored surveys whose conversation is not imported (yet): they get no event until it is. */
   unmatchedSurveys: number;
+  /** Messages of the message-conversations files: conversations read, messages stored, items skipped. */
+  messages: { conversations: number; messages: number; skipped: number };
   quarantineFile: string | null;
 }
 
@@ -71,7 +82,9 @@ export async function importGenesys(
     users: [] as string[],
     queues: [] as string[],
     wrapUpCodes: [] as string[],
+    groups: [] as string[],
     surveys: [] as string[],
+    messageConversations: [] as string[],
     /** Support messages (a demo folder's messages.ndjson): for `caseflow import messages`, not read here. */
     messages: [] as string[],
   };
@@ -84,6 +97,7 @@ export async function importGenesys(
     ['users', options.users ? [options.users] : found.users],
     ['queues', options.queues ? [options.queues] : found.queues],
     ['wrapUpCodes', options.wrapUpCodes ? [options.wrapUpCodes] : found.wrapUpCodes],
+    ['groups', options.groups ? [options.groups] : found.groups],
   ];
   for (const [kind, list] of directories) {
     for (const file of list) await store.saveDirectory(kind, await readDirectoryFile(file));
@@ -118,6 +132,13 @@ export async function importGenesys(
     report();
   }
   await importer.flush();
+  const messages = await importMessageConversations(
+    store,
+    options.messageConversations ? [options.messageConversations] : found.messageConversations,
+    quarantine,
+    config.sourceSystem,
+    now.getTime(),
+  );
   const counts = importer.counts;
   const { cases, events } =
     surveys.length ||
@@ -146,18 +167,28 @@ export async function importGenesys(
     warningDetails: counts.warningDetails,
     surveys: surveys.length + counts.surveys,
     unmatchedSurveys: await store.unmatchedSurveys(),
+    messages,
     quarantineFile: quarantine.count ? quarantine.file : null,
   };
 }
 
-type SideFile = 'users' | 'queues' | 'wrapUpCodes' | 'surveys' | 'messages';
+type SideFile =
+  | 'users'
+  | 'queues'
+  | 'wrapUpCodes'
+  | 'groups'
+  | 'surveys'
+  | 'messages'
+  | 'messageConversations';
 
 const SIDE_FILES: [RegExp, SideFile][] = [
   [/^users\.json(\.gz)?$/i, 'users'],
   [/^queues\.json(\.gz)?$/i, 'queues'],
   [/^wrap-?up-?codes\.json(\.gz)?$/i, 'wrapUpCodes'],
+  [/^groups\.json(\.gz)?$/i, 'groups'],
   [/^surveys\.(nd)?jsonl?(\.gz)?$/i, 'surveys'],
   [/^messages\.(nd)?jsonl?(\.gz)?$/i, 'messages'],
+  [/^message-?conversations\.(nd)?jsonl?(\.gz)?$/i, 'messageConversations'],
 ];
 
 function sideFileKind(file: string): SideFile | null {
@@ -180,8 +211,11 @@ async function readJsonFile(file: string): Promise<unknown> {
   }
 }
 
-/** A directory file in the API's list shape {"entities":[{"id","name"}]} (or a plain array of entities). */
-export async function readDirectoryFile(file: string): Promise<{ id: string; name?: string }[]> {
+/**
+ * A directory file in the API's list shape {"entities":[{"id","name"}]} (or a plain array of entities); users
+ * read with expand=groups also give `groups: [{"id"}]`.
+ */
+export async function readDirectoryFile(file: string): Promise<DirectoryEntry[]> {
   const value = await readJsonFile(file);
   const parsed = directorySchema.safeParse(Array.isArray(value) ? { entities: value } : value);
   if (!parsed.success) {
@@ -232,5 +266,83 @@ async function readSurveys(file: string, quarantine: Quarantine): Promise<Survey
       score: parsed.data.score ?? null,
     });
   }
+  return out;
+}
+
+/** Conversations whose messages are written per transaction. */
+const MESSAGE_BATCH = 500;
+
+/**
+ * Imports MessageConversation records: each one's messages replace the Genesys messages stored for its
+ * conversation. Channel, contact and source system come from the stored conversation (imported before, in
+ * the same run or earlier); a conversation not stored yet gets them at read time, from its support
+ * conversation, once it is. A record that is not a MessageConversation goes to the quarantine.
+ */
+async function importMessageConversations(
+  store: Store,
+  files: readonly string[],
+  quarantine: Quarantine,
+  sourceSystem: string,
+  lastDataUpdate: number,
+): Promise<{ conversations: number; messages: number; skipped: number }> {
+  const out = { conversations: 0, messages: 0, skipped: 0 };
+  let batch = new Map<string, MessageConversation>();
+  const write = async () => {
+    if (batch.size === 0) return;
+    const ids = [...batch.keys()];
+    await store.db.run('CREATE OR REPLACE TEMP TABLE message_conversation_ids (id VARCHAR)');
+    const app = await store.db.appender('message_conversation_ids');
+    for (const id of ids) appendRow(app, [id]);
+    app.closeSync();
+    const known = new Map(
+      (
+        await store.db.all<{ id: string; media: string | null; contact: string | null; system: string }>(
+          `SELECT conversation_id AS id, media_type AS media, customer_key AS contact, source_system AS system
+           FROM conversations WHERE conversation_id IN (SELECT id FROM message_conversation_ids)`,
+        )
+      ).map((r) => [r.id, r]),
+    );
+    await store.db.run('DROP TABLE message_conversation_ids');
+    const rows: GenesysMessageRow[] = [];
+    for (const [conversationId, conversation] of batch) {
+      const c = known.get(conversationId);
+      const read = genesysMessageRows(conversation, {
+        conversationId,
+        channel: c?.media ?? null,
+        contactId: c?.contact ?? null,
+        sourceSystem: c?.system ?? sourceSystem,
+      });
+      rows.push(...read.rows);
+      out.messages += read.rows.length;
+      out.skipped += read.skipped;
+    }
+    out.conversations += batch.size;
+    await store.saveConversations([], { messages: { conversationIds: ids, rows, lastDataUpdate } });
+    batch = new Map();
+  };
+  for (const file of files) {
+    for await (const source of readRecords(file, 'entities')) {
+      const where = { file: source.file, line: source.line, index: source.index };
+      if (source.error !== undefined) {
+        quarantine.reject({ ...where, reason: source.error, record: source.text });
+        continue;
+      }
+      const parsed = messageConversationSchema.safeParse(source.value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        quarantine.reject({
+          ...where,
+          reason: `message conversation schema: ${issue?.path.join('.') || '(record)'}: ${issue?.message}`,
+          record: source.value,
+        });
+        continue;
+      }
+      // The same conversation twice: the later record wins.
+      batch.delete(parsed.data.id);
+      batch.set(parsed.data.id, parsed.data);
+      if (batch.size >= MESSAGE_BATCH) await write();
+    }
+  }
+  await write();
   return out;
 }

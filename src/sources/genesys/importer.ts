@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CaseflowConfig } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
-import type { Store, StoredConversation, StoredVersion } from '../../store/index.ts';
+import type { GenesysMessages, Store, StoredConversation, StoredVersion } from '../../store/index.ts';
 import type { Quarantine } from '../quarantine.ts';
 import { locate, type SourceRecord } from '../records.ts';
 import { compareDerived, deriveConversation, RecordError } from './derive.ts';
@@ -86,6 +86,11 @@ export class ConversationImporter {
     return this.pending.size;
   }
 
+  /** The conversations the next flush writes: those added or updated since the last one, in order. */
+  pendingConversations(): readonly StoredConversation[] {
+    return [...this.pending.values()];
+  }
+
   accept(source: SourceRecord): void {
     const accepted = acceptConversation(source, this.config, this.quarantine, this.lastDataUpdate);
     if (!accepted) return;
@@ -117,14 +122,17 @@ export class ConversationImporter {
     this.pending.set(id, accepted);
   }
 
-  /** Writes the pending conversations (and `meta`) in one transaction. */
-  async flush(meta?: Record<string, string>): Promise<void> {
+  /**
+   * Writes the pending conversations, with the Genesys messages read for them and `meta`, in one
+   * transaction.
+   */
+  async flush(meta?: Record<string, string>, messages?: GenesysMessages): Promise<void> {
     const batch = [...this.pending.values()];
     const surveys = batch.flatMap((c) => c.surveys);
     this.pending = new Map();
     if (this.dryRun) return;
     if (batch.length) await this.store.markRegroupPending();
-    await this.store.saveConversations(batch, { surveys, meta });
+    await this.store.saveConversations(batch, { surveys, meta, messages });
   }
 
   /** Whether anything was written that the cases and events must be regrouped for. */

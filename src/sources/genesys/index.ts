@@ -6,6 +6,14 @@ export {
   type ImportSummary,
   importGenesys,
 } from './import.ts';
+export {
+  genesysMessageRows,
+  type MessageContext,
+  type MessageConversation,
+  messageConversationSchema,
+  messageStatusOf,
+  senderTypeOfPurpose,
+} from './messages.ts';
 export { rebuild } from './rebuild.ts';
 export { GENESYS_REGIONS, type GenesysRegion, REGION_NAMES, regionUrls } from './regions.ts';
 export { type GenesysSourceStatus, ScheduledGenesysSync } from './scheduled-sync.ts';
@@ -17,6 +25,7 @@ export {
   interruptedRun,
   type LastRun,
   lastRun,
+  type MessageCounts,
   planIntervals,
   SyncError,
   type SyncOptions,

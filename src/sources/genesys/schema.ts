@@ -109,9 +109,18 @@ export const KNOWN_SEGMENT_TYPES = new Set([
   'callback',
 ]);
 
-/** Directory list shape of the Genesys API (users, routing/queues, routing/wrapupcodes). */
+/**
+ * Directory list shape of the Genesys API (users, routing/queues, routing/wrapupcodes, groups); users read
+ * with expand=groups carry the groups they belong to.
+ */
 export const directorySchema = z.looseObject({
-  entities: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })),
+  entities: z.array(
+    z.looseObject({
+      id: z.string(),
+      name: z.string().optional(),
+      groups: z.array(z.looseObject({ id: z.string() })).optional(),
+    }),
+  ),
 });
 
 /** Survey result record from a JSON array or NDJSON file. */

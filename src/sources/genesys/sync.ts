@@ -4,11 +4,12 @@ import {
   derivationFingerprint,
   type GenesysSourceConfig,
 } from '../../config/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { GenesysMessageRow, GenesysMessages, Store } from '../../store/index.ts';
 import { Quarantine, type Rejection } from '../quarantine.ts';
 import { DIRECTORY_LISTS, type DirectoryList, GenesysApi, intervalText } from './api.ts';
 import { GenesysApiError, GenesysClient, type RetryNotice } from './client.ts';
 import { ConversationImporter, emptyCounts, type ImportCounts } from './importer.ts';
+import { genesysMessageRows } from './messages.ts';
 import { regionUrls } from './regions.ts';
 
 export const CLIENT_ID_VARIABLE = 'CASEFLOW_GENESYS_CLIENT_ID';
@@ -19,6 +20,23 @@ const DAY = 24 * HOUR;
 
 /** A details job is created at most this many more times for one interval before the run fails. */
 const MAX_JOB_RETRIES = 3;
+
+/** Media types whose messages the Conversations API gives (GET /api/v2/conversations/messages/{id}). */
+const MESSAGE_MEDIA = new Set(['message']);
+
+/** What the messages phase of a run did (summed over its pages). */
+export interface MessageCounts {
+  /** Messaging conversations (added or updated by the run) whose messages were read. */
+  conversations: number;
+  /** Messages stored for them. */
+  messages: number;
+  /** Conversations Genesys no longer has (404, data retention): their stored messages are kept. */
+  notFound: number;
+  /** Messages or participants that could not be read (no id, no valid time). */
+  skipped: number;
+}
+
+const emptyMessageCounts = (): MessageCounts => ({ conversations: 0, messages: 0, notFound: 0, skipped: 0 });
 
 /** Meta keys: the run in progress (its checkpoint), the last run's outcome, the watermark per organization. */
 export const RUN_KEY = 'genesys:run';
@@ -59,6 +77,8 @@ interface SyncRun {
   directory?: Record<DirectoryList, number>;
   pages: number;
   counts: ImportCounts;
+  /** Absent in a run stored by an earlier version. */
+  messages?: MessageCounts;
   rejected: number;
 }
 
@@ -80,6 +100,8 @@ export interface SyncSummary extends Omit<ImportCounts, 'surveys'> {
   intervals: { jobs: number; queries: number };
   pages: number;
   directory: Record<DirectoryList, number>;
+  /** The messages of the messaging conversations read (sources.genesys.messages; all zero when off). */
+  messages: MessageCounts;
   surveys: number;
   rejected: number;
   firstRejections: Rejection[];
@@ -235,11 +257,48 @@ export async function syncGenesys(
       pages: run.pages,
       conversations: importer.counts.conversations,
     });
-  /** Commits the pending conversations with the run's new position. */
+  /** The messages read for the page being taken, committed with it. */
+  let pageMessages: { messages: GenesysMessages; counts: MessageCounts } | undefined;
+  /**
+   * Reads the messages of the messaging conversations the page adds or updates (unchanged and older
+   * versions are not read again). A conversation Genesys no longer has (404) keeps what is stored.
+   */
+  const readMessages = async () => {
+    const counts = emptyMessageCounts();
+    const conversationIds: string[] = [];
+    const rows: GenesysMessageRow[] = [];
+    if (source.messages) {
+      for (const c of importer.pendingConversations()) {
+        if (c.facts.mediaType === null || !MESSAGE_MEDIA.has(c.facts.mediaType)) continue;
+        stopIfAborted();
+        const found = await api.messageConversation(c.facts.conversationId);
+        if (found === null) {
+          counts.notFound += 1;
+          continue;
+        }
+        const read = genesysMessageRows(found, {
+          conversationId: c.facts.conversationId,
+          channel: c.facts.mediaType,
+          contactId: c.facts.customerKey,
+          sourceSystem: c.sourceSystem,
+        });
+        conversationIds.push(c.facts.conversationId);
+        rows.push(...read.rows);
+        counts.conversations += 1;
+        counts.messages += read.rows.length;
+        counts.skipped += read.skipped;
+      }
+    }
+    pageMessages = { messages: { conversationIds, rows, lastDataUpdate: run.startedAt }, counts };
+  };
+  /** Commits the pending conversations and their messages with the run's new position. */
   const checkpoint = async () => {
     run.counts = importer.counts;
     run.rejected = rejectedBefore + quarantine.count;
-    await importer.flush({ [RUN_KEY]: JSON.stringify(run) });
+    const read = pageMessages;
+    pageMessages = undefined;
+    if (read) run.messages = addCounts(run.messages ?? emptyMessageCounts(), read.counts);
+    await importer.flush({ [RUN_KEY]: JSON.stringify(run) }, read?.messages);
     progress('conversations');
   };
   const stopIfAborted = () => {
@@ -259,7 +318,10 @@ export async function syncGenesys(
       const directory = {} as Record<DirectoryList, number>;
       for (const kind of Object.keys(DIRECTORY_LISTS) as DirectoryList[]) {
         stopIfAborted();
-        const entities = await api.list(kind, source.directoryPageSize);
+        const listed = await api.list(kind, source.directoryPageSize);
+        // Users were asked with expand=groups: one without `groups` belongs to none (its membership is
+        // replaced, like everyone's, on each run).
+        const entities = kind === 'users' ? listed.map((u) => ({ ...u, groups: u.groups ?? [] })) : listed;
         if (!dryRun) await store.saveDirectory(kind, entities);
         directory[kind] = entities.length;
       }
@@ -273,17 +335,18 @@ export async function syncGenesys(
       const interval = run.intervals[run.index] as SyncInterval;
       const where = (page: string) =>
         `genesys-api ${interval.method === 'job' ? 'details job' : 'details query'} ${intervalText(interval.start, interval.end)} ${page}`;
-      const take = (records: unknown[], page: string) => {
+      const take = async (records: unknown[], page: string) => {
         records.forEach((value, index) => {
           importer.accept({ file: where(page), index, value });
         });
+        await readMessages();
         run.pages += 1;
       };
 
       if (interval.method === 'query') {
         const pageNumber = run.page ?? 1;
         const page = await api.detailsQuery(interval.start, interval.end, pageNumber, run.queryPageSize);
-        take(page.conversations, `page ${pageNumber}`);
+        await take(page.conversations, `page ${pageNumber}`);
         const last =
           page.conversations.length < run.queryPageSize || pageNumber * run.queryPageSize >= page.totalHits;
         if (last) nextInterval(run);
@@ -315,7 +378,7 @@ export async function syncGenesys(
         retryJob(run, 'was not found (404)');
         continue;
       }
-      take(page.conversations, `results ${cursor ? `after cursor ${cursor}` : 'page 1'}`);
+      await take(page.conversations, `results ${cursor ? `after cursor ${cursor}` : 'page 1'}`);
       if (page.cursor) run.cursor = page.cursor;
       else nextInterval(run);
       await checkpoint();
@@ -352,7 +415,8 @@ export async function syncGenesys(
         queries: run.intervals.filter((i) => i.method === 'query').length,
       },
       pages: run.pages,
-      directory: run.directory ?? { users: 0, queues: 0, wrapUpCodes: 0, divisions: 0 },
+      directory: run.directory ?? { users: 0, queues: 0, wrapUpCodes: 0, divisions: 0, groups: 0 },
+      messages: run.messages ?? emptyMessageCounts(),
       rejected: rejectedBefore + quarantine.count,
       firstRejections: quarantine.first,
       quarantineFile: quarantine.count && !dryRun ? quarantine.file : null,
@@ -452,6 +516,15 @@ async function recordEarlyFailure(
     error: error instanceof Error ? error.message : String(error),
   };
   await store.setMeta(LAST_RUN_KEY, JSON.stringify(failed)).catch(() => {});
+}
+
+function addCounts(a: MessageCounts, b: MessageCounts): MessageCounts {
+  return {
+    conversations: a.conversations + b.conversations,
+    messages: a.messages + b.messages,
+    notFound: a.notFound + b.notFound,
+    skipped: a.skipped + b.skipped,
+  };
 }
 
 function nextInterval(run: SyncRun): void {

@@ -100,11 +100,23 @@ export interface WorkflowDeliveriesTable {
   error: string | null;
 }
 
+/** Where the trigger scan stands (0003_workflows.sql, 0004_workflow_versions.sql; src/workflows/scan.ts). */
 export interface WorkflowScanCursorsTable {
   trigger: string;
-  cursor: string | null;
-  fingerprint: string | null;
+  /** The data stamp of the analytics store at the last scan: unchanged, nothing to look at. */
+  data_stamp: string | null;
+  /** The scheme of the versions (variables' SQL, definitions, support.teams); null: unknown. */
+  scheme: string | null;
   scanned_at: TimestampDefault;
+}
+
+/** The last version the trigger scan has seen of each closed conversation (0004_workflow_versions.sql). */
+export interface WorkflowConversationVersionsTable {
+  conversation_id: string;
+  version: string;
+  /** A cheap hash of the same variables, computed in DuckDB: compared first. */
+  probe: string;
+  updated_at: TimestampDefault;
 }
 
 export interface SchemaMigrationsTable {
@@ -122,4 +134,5 @@ export interface OperationalSchema {
   workflow_runs: WorkflowRunsTable;
   workflow_deliveries: WorkflowDeliveriesTable;
   workflow_scan_cursors: WorkflowScanCursorsTable;
+  workflow_conversation_versions: WorkflowConversationVersionsTable;
 }
