@@ -36,6 +36,12 @@ export interface FakeGenesysOptions {
    */
   messageConversations?: Record<string, object | null>;
   deriveMessages?: boolean;
+  /**
+   * GET /api/v2/conversations/emails/{id}/messages: listings by conversation id (a number: that error status,
+   * e.g. 404 or 403). An e-mail conversation not listed gets the listing emailMessagesOf() derives from its
+   * analytics record.
+   */
+  emailMessages?: Record<string, object | number>;
   tokenTtlSeconds?: number;
   /** ISO; when absent the availability date is the current time at each request. */
   dataAvailabilityDate?: string;
@@ -76,6 +82,7 @@ const DAY_MS = 86_400_000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const JOB_ROUTE = /^\/api\/v2\/analytics\/conversations\/details\/jobs\/([^/]+)(\/results)?$/;
 const MESSAGE_ROUTE = /^\/api\/v2\/conversations\/messages\/([^/]+)$/;
+const EMAIL_ROUTE = /^\/api\/v2\/conversations\/emails\/([^/]+)\/messages$/;
 const DIRECTORY_ROUTES = new Map<string, 'users' | 'queues' | 'wrapupcodes' | 'divisions' | 'groups'>([
   ['/api/v2/users', 'users'],
   ['/api/v2/routing/queues', 'queues'],
@@ -329,6 +336,8 @@ export class FakeGenesys {
     }
     const message = MESSAGE_ROUTE.exec(path);
     if (method === 'GET' && message) return this.messageConversation(decodeURIComponent(message[1] ?? ''));
+    const email = EMAIL_ROUTE.exec(path);
+    if (method === 'GET' && email) return this.emailMessages(decodeURIComponent(email[1] ?? ''));
     return fail(404, `No route for ${method} ${path}`);
   }
 
@@ -452,6 +461,15 @@ export class FakeGenesys {
     return derived ? ok(derived) : fail(404, `Conversation ${id} not found`);
   }
 
+  private emailMessages(id: string): Reply {
+    const set = this.options.emailMessages?.[id];
+    if (typeof set === 'number') return fail(set, `Conversation ${id}: HTTP ${set}`);
+    if (set !== undefined) return ok(set);
+    const record = this.conversations.get(id);
+    const derived = record ? emailMessagesOf(record) : undefined;
+    return derived ? ok(derived) : fail(404, `Conversation ${id} not found`);
+  }
+
   private directoryPage(entities: Entity[], query: Record<string, string>): Reply {
     const pageSize = intParam(query.pageSize, 25);
     const pageNumber = intParam(query.pageNumber, 1);
@@ -488,7 +506,13 @@ interface RecordParticipant {
   purpose: string;
   userId?: string;
   externalContactId?: string;
-  sessions: { mediaType: string; messageType?: string; segments: RecordSegment[] }[];
+  sessions: {
+    mediaType: string;
+    messageType?: string;
+    addressFrom?: string;
+    addressTo?: string;
+    segments: RecordSegment[];
+  }[];
 }
 
 /** A small deterministic PRNG (mulberry32) seeded from a text. */
@@ -603,5 +627,73 @@ export function messageConversationOf(record: object): object | undefined {
       messages: messages.get(p) ?? [],
     })),
     selfUri: `/api/v2/conversations/messages/${r.conversationId}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// E-mail messages derived from analytics records
+
+/**
+ * The EmailMessagePreviewListing (GET /api/v2/conversations/emails/{id}/messages) of an e-mail analytics
+ * record, deterministic for a record: the customer's message at the start (inbound conversations; from the
+ * customer session's addressFrom), then for each agent interact segment that has ended, the agent's reply
+ * (from the organization's address: the customer session's addressTo) and now and then the customer's answer
+ * a little later. Undefined for other media.
+ */
+export function emailMessagesOf(record: object): object | undefined {
+  const r = record as {
+    conversationId: string;
+    conversationStart: string;
+    originatingDirection?: string;
+    participants: RecordParticipant[];
+  };
+  const customer = r.participants.find((p) => p.purpose === 'customer' || p.purpose === 'external');
+  const session = customer?.sessions.find((s) => s.mediaType === 'email');
+  if (!customer || !session) return undefined;
+  const outbound = r.originatingDirection === 'outbound';
+  const customerAddress = {
+    email: (outbound ? session.addressTo : session.addressFrom) ?? 'customer@example.invalid',
+    name: customer.participantName ?? 'Client',
+  };
+  const org = {
+    email: (outbound ? session.addressFrom : session.addressTo) ?? 'support@example.invalid',
+    name: 'Support',
+  };
+  const rng = prng(`${r.conversationId}/email`);
+  const entities: object[] = [];
+  const push = (from: { email: string; name: string }, to: { email: string; name: string }, t: number) => {
+    const n = entities.length;
+    entities.push({
+      id: uuidOf(`${r.conversationId}/email/${n}`),
+      from,
+      to: [to],
+      subject: n === 0 ? 'Demande' : 'RE: Demande',
+      attachments: [],
+      textBodyPreview: '…',
+      time: new Date(t).toISOString(),
+      historyIncluded: n > 0,
+      selfUri: `/api/v2/conversations/emails/${r.conversationId}/messages/${n}`,
+    });
+  };
+  if (!outbound) push(customerAddress, org, Date.parse(r.conversationStart));
+  for (const p of r.participants) {
+    if (p.purpose !== 'agent' && p.purpose !== 'user') continue;
+    for (const s of p.sessions) {
+      if (s.mediaType !== 'email') continue;
+      for (const g of s.segments) {
+        if (g.segmentType !== 'interact' || g.segmentEnd === undefined) continue;
+        const end = Date.parse(g.segmentEnd);
+        push(org, customerAddress, end - Math.round((5 + rng() * 60) * 1000));
+        if (rng() < 0.3) push(customerAddress, org, end + Math.round((60 + rng() * 3600) * 1000));
+      }
+    }
+  }
+  return {
+    entities,
+    pageSize: entities.length,
+    pageNumber: 1,
+    total: entities.length,
+    pageCount: 1,
+    selfUri: `/api/v2/conversations/emails/${r.conversationId}/messages`,
   };
 }

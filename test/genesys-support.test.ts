@@ -27,7 +27,13 @@ import {
 } from '../src/reports/index.ts';
 import { importGenesys, SyncError, SyncStopped, syncGenesys } from '../src/sources/genesys/index.ts';
 import { iso, openStore, type Store } from '../src/store/index.ts';
-import { type Entity, FakeGenesys, type FakeGenesysOptions, messageConversationOf } from './fake-genesys.ts';
+import {
+  type Entity,
+  emailMessagesOf,
+  FakeGenesys,
+  type FakeGenesysOptions,
+  messageConversationOf,
+} from './fake-genesys.ts';
 import { tempDir } from './support.ts';
 
 const CLIENT_ID = 'cf-support-client-Okapi-3141';
@@ -142,12 +148,24 @@ const messageRequests = (fake: FakeGenesys, since = 0): string[] =>
     return r.method === 'GET' && m ? [m[1] ?? ''] : [];
   });
 
-/** support_messages in a total order, times as ISO text; without last_data_update unless asked. */
-const messageRows = (store: Store, withUpdate = false): Promise<Row[]> =>
+const EMAIL_PATH = /^\/api\/v2\/conversations\/emails\/([^/]+)\/messages$/;
+/** The e-mail conversations whose messages were asked for, in order. */
+const emailRequests = (fake: FakeGenesys, since = 0): string[] =>
+  fake.requests.slice(since).flatMap((r) => {
+    const m = EMAIL_PATH.exec(r.path);
+    return r.method === 'GET' && m ? [m[1] ?? ''] : [];
+  });
+
+/**
+ * support_messages of one channel (messaging unless told; null: all) in a total order, times as ISO text;
+ * without last_data_update unless asked.
+ */
+const messageRows = (store: Store, withUpdate = false, channel: string | null = 'message'): Promise<Row[]> =>
   store.db.all(
     `SELECT * EXCLUDE (sent_at, last_data_update, record_hash), ${iso('sent_at')} AS sent_at
        ${withUpdate ? `, ${iso('last_data_update')} AS last_data_update` : ''}
-     FROM support_messages ORDER BY message_id`,
+     FROM support_messages ${channel === null ? '' : 'WHERE channel = $channel'} ORDER BY message_id`,
+    channel === null ? {} : { channel },
   );
 
 const lastDataUpdates = async (store: Store): Promise<Map<string, string>> =>
@@ -458,23 +476,24 @@ describe('messages of Genesys messaging conversations', () => {
     );
     expect(facts[0]?.n).toBe(0);
 
-    // The reports see them: inbound messages by channel, outbound by source.
+    // The reports see them (and the e-mails'): inbound messages by channel, outbound by source.
     const ctx = reportContext(config);
     const inbound = await inboundMessages(store, ctx, filter(), 'week');
-    expect(inbound.channels).toEqual(['message']);
-    const inboundRows = rows.filter((r) => r.direction === 'inbound');
+    expect([...inbound.channels].sort()).toEqual(['email', 'message']);
+    const all = await messageRows(store, false, null);
+    const inboundRows = all.filter((r) => r.direction === 'inbound');
     expect(inbound.rows.reduce((n, r) => n + r.count, 0)).toBe(inboundRows.length);
     const outbound = await outboundBySource(store, ctx, filter(), 'week');
     const bySource = (source: string) =>
       outbound.rows.filter((r) => r.source === source).reduce((n, r) => n + r.count, 0);
-    expect(bySource('agent')).toBe(rows.filter((r) => r.source === 'agent').length);
-    expect(bySource('workflow')).toBe(rows.filter((r) => r.source === 'workflow').length);
+    expect(bySource('agent')).toBe(all.filter((r) => r.source === 'agent').length);
+    expect(bySource('workflow')).toBe(all.filter((r) => r.source === 'workflow').length);
     // Message counts and first responses of the Genesys conversations now come from their messages.
     const counted = await store.db.all<{ inbound: number; outbound: number }>(
       `SELECT sum(inbound_count)::INTEGER AS inbound, sum(outbound_count)::INTEGER AS outbound
        FROM support_conversation_facts WHERE origin = 'genesys'`,
     );
-    expect(counted[0]).toEqual({ inbound: inboundRows.length, outbound: rows.length - inboundRows.length });
+    expect(counted[0]).toEqual({ inbound: inboundRows.length, outbound: all.length - inboundRows.length });
 
     // Again over the same range: nothing changed, nothing asked, nothing rewritten.
     const before = fake.requests.length;
@@ -492,7 +511,8 @@ describe('messages of Genesys messaging conversations', () => {
     const offSummary = await syncGenesys(offStore, configFor(off.url, { messages: false }), RANGE);
     expect(offSummary.messages.conversations).toBe(0);
     expect(messageRequests(off)).toEqual([]);
-    expect(await messageRows(offStore)).toEqual([]);
+    expect(await messageRows(offStore, false, null)).toEqual([]);
+    expect(emailRequests(off)).toEqual([]);
   });
 
   it('replaces the messages of an updated conversation, keeps the others and imported ones', async () => {
@@ -676,5 +696,130 @@ describe('messages of Genesys messaging conversations', () => {
     const updates = await lastDataUpdates(store);
     await importGenesys(store, [files], { config: parseConfig({}), now: new Date(Date.now() + 60_000) });
     expect(await lastDataUpdates(store)).toEqual(updates);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+
+const EMAILS = conversations().filter((c) => mediaOf(c) === 'email');
+
+interface EmailEntity {
+  id: string;
+  from: { email: string };
+  time: string;
+}
+
+/**
+ * The support_messages rows the fake's e-mail listings of these records should give: a message from the
+ * customer session's address is inbound from the contact (delivered); the others are outbound, sent by the
+ * agent whose interact segment holds their time (sent).
+ */
+function expectedEmailRows(
+  records: readonly GenesysConversationRecord[],
+  contacts: Map<string, string | null>,
+) {
+  const rows: Row[] = [];
+  for (const record of records) {
+    const listing = emailMessagesOf(record) as { entities: EmailEntity[] } | undefined;
+    const customer = record.participants.find((p) => p.purpose === 'customer');
+    const session = customer?.sessions.find((s) => s.mediaType === 'email') as
+      | { addressFrom?: string }
+      | undefined;
+    const contact = contacts.get(record.conversationId) ?? null;
+    for (const m of listing?.entities ?? []) {
+      const inbound = m.from.email.toLowerCase() === session?.addressFrom?.toLowerCase();
+      const t = Date.parse(m.time);
+      const holds = (g: { segmentType?: string; segmentStart: string; segmentEnd?: string }) =>
+        g.segmentType === 'interact' &&
+        Date.parse(g.segmentStart) <= t &&
+        t <= Date.parse(g.segmentEnd ?? '9999-12-31T00:00:00Z');
+      const agent = inbound
+        ? null
+        : (record.participants.find(
+            (p) => p.purpose === 'agent' && p.sessions.some((s) => s.segments.some(holds)),
+          )?.userId ?? null);
+      rows.push({
+        message_id: m.id,
+        conversation_id: record.conversationId,
+        direction: inbound ? 'inbound' : 'outbound',
+        sender_id: inbound ? contact : agent,
+        sender_type: inbound ? 'contact' : 'agent',
+        source: inbound ? null : 'agent',
+        contact_id: contact,
+        channel: 'email',
+        message_type: 'email',
+        content: null,
+        status: inbound ? 'delivered' : 'sent',
+        failure_reason: null,
+        source_system: 'GenesysCloudCX',
+        origin: 'genesys',
+        sent_at: m.time,
+      });
+    }
+  }
+  return rows.sort((a, b) => (String(a.message_id) < String(b.message_id) ? -1 : 1));
+}
+
+describe('messages of Genesys e-mail conversations', () => {
+  it('reads each e-mail conversation’s messages: direction by the customer’s address, the agent who sent', async () => {
+    expect(EMAILS.length).toBeGreaterThan(10);
+    const fake = await startFake();
+    const store = await newStore();
+    const config = configFor(fake.url);
+    const summary = await syncGenesys(store, config, RANGE);
+    expect(emailRequests(fake).length).toBe(EMAILS.length);
+    expect(new Set(emailRequests(fake))).toEqual(new Set(EMAILS.map((c) => c.conversationId)));
+
+    const expected = expectedEmailRows(EMAILS, await contactsOf(store));
+    const rows = await messageRows(store, false, 'email');
+    expect(rows).toEqual(expected);
+    expect(rows.some((r) => r.direction === 'inbound')).toBe(true);
+    expect(rows.some((r) => r.direction === 'outbound' && r.sender_id !== null)).toBe(true);
+    expect(summary.emails).toEqual({
+      conversations: EMAILS.length,
+      messages: expected.length,
+      notFound: 0,
+      forbidden: 0,
+      skipped: 0,
+    });
+
+    // Read again unchanged (its conversation is updated): identical rows, their last_data_update kept.
+    const updates = await lastDataUpdates(store);
+    const [first] = EMAILS;
+    if (!first) throw new Error('no e-mail conversation');
+    fake.upsertConversation({
+      ...structuredClone(first),
+      participants: first.participants.map((p) =>
+        p.purpose === 'customer' ? { ...p, attributes: { ...p.attributes, note: 'changed' } } : p,
+      ),
+    });
+    const before = fake.requests.length;
+    const again = await syncGenesys(store, config, { ...RANGE, now: () => Date.now() + 60_000 });
+    expect(again).toMatchObject({ updated: 1, emails: { conversations: 1 } });
+    expect(emailRequests(fake, before)).toEqual([first.conversationId]);
+    expect(await messageRows(store, false, 'email')).toEqual(expected);
+    expect(await lastDataUpdates(store)).toEqual(updates);
+
+    // A dry run reads them and writes nothing.
+    const dryStore = await newStore();
+    const dry = await syncGenesys(dryStore, config, { ...RANGE, dryRun: true });
+    expect(dry.emails.conversations).toBe(EMAILS.length);
+    expect(await messageRows(dryStore, false, null)).toEqual([]);
+  });
+
+  it('counts an e-mail conversation Genesys no longer has (404) or refuses (403), and goes on', async () => {
+    const [gone, refused] = EMAILS;
+    if (!gone || !refused) throw new Error('two e-mail conversations are needed');
+    const fake = await startFake({
+      emailMessages: { [gone.conversationId]: 404, [refused.conversationId]: 403 },
+    });
+    const store = await newStore();
+    const summary = await syncGenesys(store, configFor(fake.url), RANGE);
+    expect(summary.emails).toMatchObject({ conversations: EMAILS.length - 2, notFound: 1, forbidden: 1 });
+    expect(summary.watermark).toBe(TO);
+    const rows = await messageRows(store, false, 'email');
+    expect(rows.some((r) => r.conversation_id === gone.conversationId)).toBe(false);
+    expect(rows.some((r) => r.conversation_id === refused.conversationId)).toBe(false);
+    expect(rows.length).toBeGreaterThan(0);
   });
 });

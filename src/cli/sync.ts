@@ -80,6 +80,12 @@ function syncText(s: SyncSummary): string {
       `  messages: ${m.messages} of ${m.conversations} messaging conversation(s)${m.notFound ? `; ${m.notFound} conversation(s) no longer kept by Genesys (404), their stored messages kept` : ''}${m.skipped ? `; ${m.skipped} unreadable item(s) skipped` : ''}`,
     );
   }
+  const e = s.emails;
+  if (e.conversations || e.notFound || e.forbidden) {
+    lines.push(
+      `  e-mails: ${e.messages} message(s) of ${e.conversations} e-mail conversation(s)${e.notFound ? `; ${e.notFound} no longer kept by Genesys (404)` : ''}${e.forbidden ? `; ${e.forbidden} refused (403: see the README on permissions)` : ''}${e.skipped ? `; ${e.skipped} unreadable message(s) skipped` : ''}`,
+    );
+  }
   if (!s.dryRun) lines.push(`Event log now holds ${s.events} events in ${s.cases} service requests.`);
   if (s.watermark) lines.push(`Watermark: ${s.watermark} (the next run starts from it minus the look-back).`);
   for (const r of s.firstRejections) {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { GenesysApiError, type GenesysClient } from './client.ts';
-import { type MessageConversation, messageConversationSchema } from './messages.ts';
+import {
+  type EmailMessageListing,
+  emailMessageListingSchema,
+  type MessageConversation,
+  messageConversationSchema,
+} from './messages.ts';
 
 /** The Genesys Cloud endpoints the connector reads, with the part of each answer it relies on. */
 
@@ -122,6 +127,23 @@ export class GenesysApi {
       );
     } catch (error) {
       if (error instanceof GenesysApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The messages of an e-mail conversation (GET /api/v2/conversations/emails/{id}/messages, one unpaged
+   * listing); 'not-found' when Genesys no longer has it (404), 'forbidden' when it refuses it (403).
+   */
+  async emailMessages(conversationId: string): Promise<EmailMessageListing | 'not-found' | 'forbidden'> {
+    try {
+      return await this.client.get(
+        `/api/v2/conversations/emails/${encodeURIComponent(conversationId)}/messages`,
+        emailMessageListingSchema,
+      );
+    } catch (error) {
+      if (error instanceof GenesysApiError && error.status === 404) return 'not-found';
+      if (error instanceof GenesysApiError && error.status === 403) return 'forbidden';
       throw error;
     }
   }

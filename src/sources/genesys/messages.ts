@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeAddress } from '../../eventlog/index.ts';
 import { outboundSourceOf, type SenderType } from '../../reports/definitions.ts';
 import type { GenesysMessageRow } from '../../store/index.ts';
 
@@ -164,6 +165,172 @@ export function genesysMessageRows(
         sourceSystem: context.sourceSystem,
       });
     }
+  }
+  return {
+    rows: [...rows.values()].sort((a, b) => a.sentAt - b.sentAt || (a.messageId < b.messageId ? -1 : 1)),
+    skipped,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// E-mail conversations
+
+/**
+ * The messages of a Genesys e-mail conversation as GET /api/v2/conversations/emails/{conversationId}/messages
+ * gives them: `entities`, each an e-mail message (EmailMessagePreview, formerly EmailMessage: id, from
+ * {email, name}, to/cc/bcc, subject, attachments, time, textBodyPreview…). Neither the addresses beyond the
+ * sender, the subject nor the bodies are stored; content stays empty.
+ */
+export const emailMessageListingSchema = z.looseObject({
+  entities: z.array(z.unknown()).default([]),
+});
+
+export type EmailMessageListing = z.infer<typeof emailMessageListingSchema>;
+
+const emailMessageSchema = z.looseObject({
+  id: z.string().min(1),
+  time: isoDateTime,
+  from: z.looseObject({ email: z.string().min(1), name: z.string().optional() }),
+});
+
+/** One agent's time in the conversation, from the analytics record's segments. */
+interface AgentSpan {
+  userId: string;
+  start: number;
+  end: number;
+  interact: boolean;
+}
+
+/** What the analytics record tells about an e-mail conversation's parties. */
+export interface EmailParties {
+  /** The customer's addresses (normalized): a message from one of them is inbound. */
+  customerAddresses: ReadonlySet<string>;
+  agents: readonly AgentSpan[];
+}
+
+const recordSchema = z.looseObject({
+  originatingDirection: z.string().optional(),
+  participants: z
+    .array(
+      z.looseObject({
+        purpose: z.string().optional(),
+        userId: z.string().optional(),
+        sessions: z
+          .array(
+            z.looseObject({
+              direction: z.string().optional(),
+              ani: z.string().optional(),
+              dnis: z.string().optional(),
+              addressFrom: z.string().optional(),
+              addressTo: z.string().optional(),
+              addressOther: z.string().optional(),
+              remote: z.string().optional(),
+              segments: z
+                .array(
+                  z.looseObject({
+                    segmentStart: isoDateTime,
+                    segmentEnd: isoDateTime.optional(),
+                    segmentType: z.string().optional(),
+                  }),
+                )
+                .default([]),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+});
+
+/**
+ * The parties of an e-mail conversation from its analytics record: the customer's address of each customer
+ * (or external) session, read as the customer key reads it (inbound: ani, addressFrom, addressOther,
+ * remote; outbound: dnis, addressTo, addressOther), and each agent's (purpose agent or user) segments.
+ */
+export function emailPartiesOf(record: unknown): EmailParties {
+  const parsed = recordSchema.safeParse(record);
+  const customerAddresses = new Set<string>();
+  const agents: AgentSpan[] = [];
+  if (!parsed.success) return { customerAddresses, agents };
+  for (const p of parsed.data.participants) {
+    const customer = p.purpose === 'customer' || p.purpose === 'external';
+    const agent = (p.purpose === 'agent' || p.purpose === 'user') && p.userId !== undefined;
+    for (const s of p.sessions) {
+      if (customer) {
+        const outbound = (s.direction ?? parsed.data.originatingDirection) === 'outbound';
+        const address = outbound
+          ? (s.dnis ?? s.addressTo ?? s.addressOther)
+          : (s.ani ?? s.addressFrom ?? s.addressOther ?? s.remote);
+        const normalized = address ? normalizeAddress(address) : null;
+        if (normalized) customerAddresses.add(normalized);
+      }
+      if (agent && p.userId) {
+        for (const g of s.segments) {
+          agents.push({
+            userId: p.userId,
+            start: Date.parse(g.segmentStart),
+            end: g.segmentEnd ? Date.parse(g.segmentEnd) : Number.POSITIVE_INFINITY,
+            interact: g.segmentType === 'interact',
+          });
+        }
+      }
+    }
+  }
+  agents.sort((a, b) => a.start - b.start || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return { customerAddresses, agents };
+}
+
+/**
+ * The agent of the conversation at `t`: the one whose segment holds it (an interact segment first, then the
+ * latest started), else the last agent of the conversation; null without any.
+ */
+export function agentAt(agents: readonly AgentSpan[], t: number): string | null {
+  const holding = agents.filter((a) => a.start <= t && t <= a.end);
+  const best = holding.filter((a) => a.interact).at(-1) ?? holding.at(-1) ?? agents.at(-1);
+  return best?.userId ?? null;
+}
+
+/**
+ * The support message rows of an e-mail conversation: a message from one of the customer's addresses is
+ * inbound, sent by the contact (status delivered); any other is outbound, sent by the conversation's agent
+ * at its time (sender type agent, status sent) — by a workflow (an automatic reply) when the conversation
+ * had no agent. Message type `email`. A message without id, valid time or sender address is skipped and
+ * counted; so are all of them when the record names no customer address (their direction is unknown).
+ */
+export function emailMessageRows(
+  listing: EmailMessageListing,
+  context: MessageContext & { parties: EmailParties },
+): { rows: GenesysMessageRow[]; skipped: number } {
+  const rows = new Map<string, GenesysMessageRow>();
+  let skipped = 0;
+  const { customerAddresses, agents } = context.parties;
+  for (const value of listing.entities) {
+    const parsed = emailMessageSchema.safeParse(value);
+    if (!parsed.success || customerAddresses.size === 0) {
+      skipped += 1;
+      continue;
+    }
+    const m = parsed.data;
+    if (rows.has(m.id)) continue;
+    const sentAt = Date.parse(m.time);
+    const inbound = customerAddresses.has(normalizeAddress(m.from.email) ?? '');
+    const agentId = inbound ? null : agentAt(agents, sentAt);
+    const senderType: SenderType = inbound ? 'contact' : agentId !== null ? 'agent' : 'workflow';
+    rows.set(m.id, {
+      messageId: m.id,
+      conversationId: context.conversationId,
+      sentAt,
+      direction: inbound ? 'inbound' : 'outbound',
+      senderId: inbound ? context.contactId : agentId,
+      senderType,
+      source: outboundSourceOf(senderType),
+      contactId: context.contactId,
+      channel: context.channel,
+      messageType: 'email',
+      status: inbound ? 'delivered' : 'sent',
+      failureReason: null,
+      sourceSystem: context.sourceSystem,
+    });
   }
   return {
     rows: [...rows.values()].sort((a, b) => a.sentAt - b.sentAt || (a.messageId < b.messageId ? -1 : 1)),

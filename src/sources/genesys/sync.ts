@@ -9,7 +9,7 @@ import { Quarantine, type Rejection } from '../quarantine.ts';
 import { DIRECTORY_LISTS, type DirectoryList, GenesysApi, intervalText } from './api.ts';
 import { GenesysApiError, GenesysClient, type RetryNotice } from './client.ts';
 import { ConversationImporter, emptyCounts, type ImportCounts } from './importer.ts';
-import { genesysMessageRows } from './messages.ts';
+import { emailMessageRows, emailPartiesOf, genesysMessageRows } from './messages.ts';
 import { regionUrls } from './regions.ts';
 
 export const CLIENT_ID_VARIABLE = 'CASEFLOW_GENESYS_CLIENT_ID';
@@ -23,6 +23,8 @@ const MAX_JOB_RETRIES = 3;
 
 /** Media types whose messages the Conversations API gives (GET /api/v2/conversations/messages/{id}). */
 const MESSAGE_MEDIA = new Set(['message']);
+/** Media types whose messages are read from GET /api/v2/conversations/emails/{id}/messages. */
+const EMAIL_MEDIA = new Set(['email']);
 
 /** What the messages phase of a run did (summed over its pages). */
 export interface MessageCounts {
@@ -37,6 +39,14 @@ export interface MessageCounts {
 }
 
 const emptyMessageCounts = (): MessageCounts => ({ conversations: 0, messages: 0, notFound: 0, skipped: 0 });
+
+/** What the e-mail part of the messages phase did: as MessageCounts, and the conversations refused (403). */
+export interface EmailCounts extends MessageCounts {
+  /** E-mail conversations whose messages Genesys refused (403): counted, their stored messages kept. */
+  forbidden: number;
+}
+
+const emptyEmailCounts = (): EmailCounts => ({ ...emptyMessageCounts(), forbidden: 0 });
 
 /** Meta keys: the run in progress (its checkpoint), the last run's outcome, the watermark per organization. */
 export const RUN_KEY = 'genesys:run';
@@ -79,6 +89,7 @@ interface SyncRun {
   counts: ImportCounts;
   /** Absent in a run stored by an earlier version. */
   messages?: MessageCounts;
+  emails?: EmailCounts;
   rejected: number;
 }
 
@@ -102,6 +113,8 @@ export interface SyncSummary extends Omit<ImportCounts, 'surveys'> {
   directory: Record<DirectoryList, number>;
   /** The messages of the messaging conversations read (sources.genesys.messages; all zero when off). */
   messages: MessageCounts;
+  /** The messages of the e-mail conversations read (sources.genesys.messages; all zero when off). */
+  emails: EmailCounts;
   surveys: number;
   rejected: number;
   firstRejections: Rejection[];
@@ -258,13 +271,15 @@ export async function syncGenesys(
       conversations: importer.counts.conversations,
     });
   /** The messages read for the page being taken, committed with it. */
-  let pageMessages: { messages: GenesysMessages; counts: MessageCounts } | undefined;
+  let pageMessages: { messages: GenesysMessages; counts: MessageCounts; emails: EmailCounts } | undefined;
   /**
    * Reads the messages of the messaging conversations the page adds or updates (unchanged and older
-   * versions are not read again). A conversation Genesys no longer has (404) keeps what is stored.
+   * versions are not read again), and those of its e-mail conversations. A conversation Genesys no longer
+   * has (404), or whose e-mails it refuses (403), keeps what is stored.
    */
   const readMessages = async () => {
     const counts = emptyMessageCounts();
+    const emails = emptyEmailCounts();
     const conversationIds: string[] = [];
     const rows: GenesysMessageRow[] = [];
     if (source.messages) {
@@ -288,8 +303,30 @@ export async function syncGenesys(
         counts.messages += read.rows.length;
         counts.skipped += read.skipped;
       }
+      for (const c of importer.pendingConversations()) {
+        if (c.facts.mediaType === null || !EMAIL_MEDIA.has(c.facts.mediaType)) continue;
+        stopIfAborted();
+        const found = await api.emailMessages(c.facts.conversationId);
+        if (found === 'not-found' || found === 'forbidden') {
+          if (found === 'not-found') emails.notFound += 1;
+          else emails.forbidden += 1;
+          continue;
+        }
+        const read = emailMessageRows(found, {
+          conversationId: c.facts.conversationId,
+          channel: c.facts.mediaType,
+          contactId: c.facts.customerKey,
+          sourceSystem: c.sourceSystem,
+          parties: emailPartiesOf(JSON.parse(c.record)),
+        });
+        conversationIds.push(c.facts.conversationId);
+        rows.push(...read.rows);
+        emails.conversations += 1;
+        emails.messages += read.rows.length;
+        emails.skipped += read.skipped;
+      }
     }
-    pageMessages = { messages: { conversationIds, rows, lastDataUpdate: run.startedAt }, counts };
+    pageMessages = { messages: { conversationIds, rows, lastDataUpdate: run.startedAt }, counts, emails };
   };
   /** Commits the pending conversations and their messages with the run's new position. */
   const checkpoint = async () => {
@@ -297,7 +334,11 @@ export async function syncGenesys(
     run.rejected = rejectedBefore + quarantine.count;
     const read = pageMessages;
     pageMessages = undefined;
-    if (read) run.messages = addCounts(run.messages ?? emptyMessageCounts(), read.counts);
+    if (read) {
+      run.messages = addCounts(run.messages ?? emptyMessageCounts(), read.counts);
+      const e = run.emails ?? emptyEmailCounts();
+      run.emails = { ...addCounts(e, read.emails), forbidden: e.forbidden + read.emails.forbidden };
+    }
     await importer.flush({ [RUN_KEY]: JSON.stringify(run) }, read?.messages);
     progress('conversations');
   };
@@ -417,6 +458,7 @@ export async function syncGenesys(
       pages: run.pages,
       directory: run.directory ?? { users: 0, queues: 0, wrapUpCodes: 0, divisions: 0, groups: 0 },
       messages: run.messages ?? emptyMessageCounts(),
+      emails: run.emails ?? emptyEmailCounts(),
       rejected: rejectedBefore + quarantine.count,
       firstRejections: quarantine.first,
       quarantineFile: quarantine.count && !dryRun ? quarantine.file : null,
