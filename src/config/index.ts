@@ -5,6 +5,7 @@ import {
   type BusinessHours,
   DEFAULT_BUSINESS_DAYS,
   dayHoursProblem,
+  isTimeZone,
   WEEKDAYS,
 } from '../reports/definitions.ts';
 import { REGION_NAMES } from '../sources/genesys/regions.ts';
@@ -205,15 +206,6 @@ export type SupportConfig = CaseflowConfig['support'];
 export function businessHoursOf(config: CaseflowConfig): BusinessHours {
   const b = config.support.businessHours;
   return { timeZone: b.timeZone ?? config.organization.timeZone, days: b.days, holidays: b.holidays };
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export class ConfigError extends Error {

@@ -3,6 +3,9 @@ import type { EventLogRow, Lang } from '../eventlog/index.ts';
 import type { EventLogFilter, Store } from '../store/index.ts';
 import { writeOcel } from './ocel.ts';
 import { makeDirectory, writeEventLogCsv, writeEventLogParquet } from './tabular.ts';
+
+export { activitySql, EVENT_LOG_ORDER } from './tabular.ts';
+
 import { writeXes } from './xes.ts';
 
 export const EXPORT_FORMATS = ['csv', 'xes', 'ocel', 'parquet'] as const;

@@ -1,26 +1,26 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIVITIES, type Lang } from '../eventlog/index.ts';
+import { sqlString } from '../reports/definitions.ts';
 import type { EventLogFilter } from '../store/index.ts';
 import { iso, numberText, type Store, toUtcTimestamp } from '../store/index.ts';
 
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-
 /** SQL of ActivityName in the chosen language. */
-function activitySql(lang: Lang): string {
+export function activitySql(lang: Lang): string {
   if (lang === 'en') return 'ActivityName';
-  const cases = ACTIVITIES.map((a) => `WHEN ${quote(a.name)} THEN ${quote(a.fr)}`).join(' ');
+  const cases = ACTIVITIES.map((a) => `WHEN ${sqlString(a.name)} THEN ${sqlString(a.fr)}`).join(' ');
   return `CASE ActivityName ${cases} ELSE ActivityName END`;
 }
 
 function whereSql(filter: EventLogFilter): string {
   const clauses: string[] = [];
-  if (filter.from) clauses.push(`EventTime >= TIMESTAMP ${quote(toUtcTimestamp(filter.from, 'from'))}`);
-  if (filter.to) clauses.push(`EventTime < TIMESTAMP ${quote(toUtcTimestamp(filter.to, 'to'))}`);
+  if (filter.from) clauses.push(`EventTime >= TIMESTAMP ${sqlString(toUtcTimestamp(filter.from, 'from'))}`);
+  if (filter.to) clauses.push(`EventTime < TIMESTAMP ${sqlString(toUtcTimestamp(filter.to, 'to'))}`);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-const ORDER = 'ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq';
+/** The event log's row order in every export. */
+export const EVENT_LOG_ORDER = 'ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq';
 
 /**
  * CSV: the 20 attributes in the domain guide's order, one row per event, times ISO-8601 UTC with
@@ -40,7 +40,7 @@ export async function writeEventLogCsv(
       ${numberText('SlaTargetResolutionTime')} AS SlaTargetResolutionTime,
       ${numberText('ServiceResolutionTime')} AS ServiceResolutionTime,
       IsSlaCompliant, IsReopened, IsFirstContactResolution
-    FROM events ${whereSql(options)} ${ORDER}`;
+    FROM events ${whereSql(options)} ${EVENT_LOG_ORDER}`;
   return copy(store, sql, out, "FORMAT csv, HEADER true, DELIMITER ','");
 }
 
@@ -60,7 +60,7 @@ export async function writeEventLogParquet(
       SourceSystem, timezone('UTC', LastDataUpdate) AS LastDataUpdate, MediaType, AgentId, AgentName, QueueName,
       WrapUpCode, ServiceRequestType, CustomerSatisfactionScore, SlaTargetResolutionTime, ServiceResolutionTime,
       IsSlaCompliant, IsReopened, IsFirstContactResolution, strftime(EventTime, '%Y-%m') AS month
-    FROM events ${whereSql(options)} ${ORDER}`;
+    FROM events ${whereSql(options)} ${EVENT_LOG_ORDER}`;
   return copy(store, sql, outDir, 'FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE true');
 }
 
@@ -92,7 +92,7 @@ function clearPartitions(dir: string): void {
 }
 
 async function copy(store: Store, sql: string, out: string, options: string): Promise<number> {
-  const reader = await store.db.connection.runAndReadAll(`COPY (${sql}) TO ${quote(out)} (${options})`);
+  const reader = await store.db.connection.runAndReadAll(`COPY (${sql}) TO ${sqlString(out)} (${options})`);
   const count = reader.getRows()[0]?.[0];
   return count === undefined || count === null ? 0 : Number(count);
 }

@@ -1,10 +1,10 @@
 import { open, rename, rm } from 'node:fs/promises';
 import type { Json } from '@duckdb/node-api';
-import { ACTIVITIES, ATTRIBUTES, type Lang } from '../eventlog/index.ts';
+import { ATTRIBUTES, type Lang } from '../eventlog/index.ts';
+import { activitySql, EVENT_LOG_ORDER } from '../export/index.ts';
 import { iso, type Store } from '../store/index.ts';
 import type { ExportKind } from '../store/operational/schema.ts';
 import { csvLine } from './csv.ts';
-import { sqlString } from './definitions.ts';
 
 /**
  * Data exports (domain guide §4, README "Data exports"): what each kind of export holds, and writing one to
@@ -144,12 +144,6 @@ const RANGE = (column: string): string =>
 const MESSAGE_COLUMNS = `${iso('sent_at')}, sender_id, sender_type, contact_id, message_id, contact_type,
   message_type, content`;
 
-function activitySql(lang: Lang): string {
-  if (lang === 'en') return 'ActivityName';
-  const cases = ACTIVITIES.map((a) => `WHEN ${sqlString(a.name)} THEN ${sqlString(a.fr)}`).join(' ');
-  return `CASE ActivityName ${cases} ELSE ActivityName END`;
-}
-
 /** The rows of an export (columns in header order) and how many there are. */
 function exportQuery(kind: ExportKind, lang: Lang): { rows: string; count: string } {
   switch (kind) {
@@ -185,7 +179,7 @@ function exportQuery(kind: ExportKind, lang: Lang): { rows: string; count: strin
             WrapUpCode, ServiceRequestType, CustomerSatisfactionScore, SlaTargetResolutionTime,
             ServiceResolutionTime, IsSlaCompliant, IsReopened, IsFirstContactResolution
           FROM events WHERE ${RANGE('EventTime')}
-          ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq`,
+          ${EVENT_LOG_ORDER}`,
         count: `SELECT count(*)::INTEGER FROM events WHERE ${RANGE('EventTime')}`,
       };
   }

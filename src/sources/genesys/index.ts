@@ -16,23 +16,28 @@ export {
 } from './messages.ts';
 export { rebuild } from './rebuild.ts';
 export { GENESYS_REGIONS, type GenesysRegion, REGION_NAMES, regionUrls } from './regions.ts';
-export { type GenesysSourceStatus, ScheduledGenesysSync } from './scheduled-sync.ts';
+export { ScheduledGenesysSync } from './scheduled-sync.ts';
 export * from './schema.ts';
+export {
+  type GenesysSourceStatus,
+  genesysSourceStatusSchema,
+  type LastRun,
+  lastRunSchema,
+  type SyncProgress,
+  type SyncTrigger,
+} from './status.ts';
 export {
   CLIENT_ID_VARIABLE,
   CLIENT_SECRET_VARIABLE,
   genesysSettings,
   interruptedRun,
-  type LastRun,
   lastRun,
   type MessageCounts,
   planIntervals,
   SyncError,
   type SyncOptions,
-  type SyncProgress,
   SyncStopped,
   type SyncSummary,
-  type SyncTrigger,
   storedWatermark,
   syncGenesys,
 } from './sync.ts';

@@ -1,39 +1,16 @@
 import { type CaseflowConfig, ConfigError } from '../../config/index.ts';
 import type { Store } from '../../store/index.ts';
 import { regionUrls } from './regions.ts';
+import type { GenesysSourceStatus, SyncProgress, SyncTrigger } from './status.ts';
 import {
   genesysSettings,
   interruptedRun,
-  type LastRun,
   lastRun,
-  type SyncProgress,
   SyncStopped,
   type SyncSummary,
-  type SyncTrigger,
   storedWatermark,
   syncGenesys,
 } from './sync.ts';
-
-/** What `/api/v1/sources` shows of the Genesys connector. */
-export interface GenesysSourceStatus {
-  id: 'genesys';
-  kind: 'genesys-cloud';
-  configured: boolean;
-  region: string | null;
-  apiUrl: string | null;
-  sourceSystem: string;
-  schedule: { everyMinutes: number } | null;
-  state: 'idle' | 'running' | 'failed' | 'disabled';
-  organization: { id: string; name: string } | null;
-  watermark: string | null;
-  nextRunAt: string | null;
-  /** A configuration problem (missing environment variable…). */
-  error: string | null;
-  /** A run was interrupted and the next one continues it. */
-  interrupted: boolean;
-  progress: SyncProgress | null;
-  lastRun: LastRun | null;
-}
 
 export interface ScheduledSyncOptions {
   store: Store;

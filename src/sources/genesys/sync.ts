@@ -11,6 +11,7 @@ import { GenesysApiError, GenesysClient, type RetryNotice } from './client.ts';
 import { ConversationImporter, emptyCounts, type ImportCounts } from './importer.ts';
 import { emailMessageRows, emailPartiesOf, genesysMessageRows } from './messages.ts';
 import { regionUrls } from './regions.ts';
+import type { LastRun, SyncProgress, SyncTrigger } from './status.ts';
 
 export const CLIENT_ID_VARIABLE = 'CASEFLOW_GENESYS_CLIENT_ID';
 export const CLIENT_SECRET_VARIABLE = 'CASEFLOW_GENESYS_CLIENT_SECRET';
@@ -53,8 +54,6 @@ export const RUN_KEY = 'genesys:run';
 export const LAST_RUN_KEY = 'genesys:last-run';
 export const watermarkKey = (orgId: string): string => `genesys:watermark:${orgId}`;
 
-export type SyncTrigger = 'cli' | 'schedule' | 'manual';
-
 /** One interval of conversation starts, read by a details job (historical) or the details query (recent). */
 export interface SyncInterval {
   start: number;
@@ -93,14 +92,6 @@ interface SyncRun {
   rejected: number;
 }
 
-export interface SyncProgress {
-  phase: 'directory' | 'conversations' | 'regroup';
-  intervalsDone: number;
-  intervalsTotal: number;
-  pages: number;
-  conversations: number;
-}
-
 export interface SyncSummary extends Omit<ImportCounts, 'surveys'> {
   organization: { id: string; name: string };
   from: string;
@@ -124,23 +115,6 @@ export interface SyncSummary extends Omit<ImportCounts, 'surveys'> {
   /** Conversations started before this have been read (null on a dry run or a detached --from/--to range). */
   watermark: string | null;
   retries: number;
-}
-
-/** The outcome of the last run, for `/api/v1/sources`. */
-export interface LastRun {
-  organization: { id: string; name: string };
-  trigger: SyncTrigger;
-  startedAt: string;
-  finishedAt: string | null;
-  status: 'succeeded' | 'failed' | 'running';
-  from: string | null;
-  to: string | null;
-  conversations: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  error: string | null;
 }
 
 export interface SyncOptions {
