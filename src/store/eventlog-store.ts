@@ -481,7 +481,9 @@ export class Store {
 
   /** Writes these meta entries in one transaction ('' is the value of an entry that is cleared). */
   async saveMeta(entries: Record<string, string>): Promise<void> {
-    await this.saveConversations([], { meta: entries });
+    await this.db.transaction(async () => {
+      for (const [key, value] of Object.entries(entries)) await this.setMeta(key, value);
+    });
   }
 
   /** Two statements: callers that need it atomic call it inside a transaction. */
