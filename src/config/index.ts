@@ -146,6 +146,62 @@ const workflowsSchema = z.strictObject({
   scanIntervalSeconds: z.number().positive().default(30),
 });
 
+/**
+ * Divisions (README "Access control"): every conversation, case and dataset belongs to one or more
+ * divisions. Genesys conversations take their record's divisionIds; other rows take the first matching
+ * mapping below, else `default`. Values are division ids (Genesys division ids where you have them).
+ */
+const divisionsSchema = z.strictObject({
+  /** The division of rows nothing else assigns (Genesys names its default division "Home"). */
+  default: z.string().min(1).default('home'),
+  /** By SourceSystem of the row (e.g. "csv:respond"). */
+  bySourceSystem: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** By queue name (conversations without Genesys divisionIds). */
+  byQueue: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** By imported dataset name (generic event logs for process mining). */
+  byDataset: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** Display names of division ids that the Genesys directory does not name. */
+  names: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+
+/**
+ * Access control (src/access). Off: the documented dev mode — every request acts as a local
+ * administrator, no login (refused when NODE_ENV=production). On: sessions for the dashboard, API tokens
+ * for the REST API, roles and divisions. Environment override: CASEFLOW_AUTH=on|off.
+ */
+const accessSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** A dashboard session ends after this many hours without a request. */
+  sessionHours: z
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+  /** Mark the session cookie Secure (set it when the server is reached over HTTPS). */
+  secureCookies: z.boolean().default(false),
+  /** Failed logins of one user name allowed per window before logins are refused for the rest of it. */
+  maxFailedLogins: z.number().int().min(1).default(5),
+  failedLoginWindowMinutes: z.number().positive().default(15),
+});
+
+/**
+ * Privacy (GDPR). pseudonymize: customer identifiers (external contact ids, phone numbers, e-mail and
+ * messaging addresses) are replaced on import by a keyed hash (HMAC-SHA-256 with the key in
+ * CASEFLOW_PSEUDONYMIZE_KEY), so the same customer still gets the same identifier.
+ */
+const privacySchema = z.strictObject({
+  pseudonymize: z.boolean().default(false),
+});
+
+/** Customer identity across channels (src/journey). */
+const journeySchema = z.strictObject({
+  /**
+   * Which identifiers seen together on one interaction join two identities into one customer. The
+   * external contact id always identifies; the others link only when listed here.
+   */
+  mergeOn: z.array(z.enum(['phone', 'email', 'messaging'])).default(['phone', 'email', 'messaging']),
+});
+
 /** caseflow.config.json — every key optional, unknown keys refused so that typos are caught at start. */
 export const configSchema = z.strictObject({
   sourceSystem: z.string().min(1).default('GenesysCloudCX'),
@@ -193,6 +249,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   support: supportSchema.prefault({}),
   workflows: workflowsSchema.prefault({}),
+  divisions: divisionsSchema.prefault({}),
+  access: accessSchema.prefault({}),
+  privacy: privacySchema.prefault({}),
+  journey: journeySchema.prefault({}),
 });
 
 export type CaseflowConfig = z.infer<typeof configSchema>;
@@ -201,6 +261,8 @@ export type MiningConfig = CaseflowConfig['mining'];
 export type DesignedFlow = MiningConfig['designedFlow'];
 export type GenesysSourceConfig = z.infer<typeof genesysSourceSchema>;
 export type SupportConfig = CaseflowConfig['support'];
+export type DivisionsConfig = CaseflowConfig['divisions'];
+export type AccessConfig = CaseflowConfig['access'];
 
 /** The opening hours of the configuration, its time zone defaulting to organization.timeZone. */
 export function businessHoursOf(config: CaseflowConfig): BusinessHours {
@@ -252,7 +314,7 @@ export function configFile(
 
 /**
  * Loads the configuration file in use (see configFile), then applies environment overrides:
- * PORT, HOST, CASEFLOW_SOURCE_SYSTEM, CASEFLOW_TIME_ZONE.
+ * PORT, HOST, CASEFLOW_SOURCE_SYSTEM, CASEFLOW_TIME_ZONE, CASEFLOW_AUTH (on|off).
  */
 export function loadConfig(
   file?: string,
@@ -275,6 +337,11 @@ export function loadConfig(
   if (env.CASEFLOW_TIME_ZONE) {
     if (!isTimeZone(env.CASEFLOW_TIME_ZONE)) raise(`CASEFLOW_TIME_ZONE: not an IANA time zone`);
     config.organization.timeZone = env.CASEFLOW_TIME_ZONE;
+  }
+  if (env.CASEFLOW_AUTH) {
+    if (!/^(on|off)$/.test(env.CASEFLOW_AUTH))
+      raise(`CASEFLOW_AUTH: "${env.CASEFLOW_AUTH}" is not on or off`);
+    config.access.enabled = env.CASEFLOW_AUTH === 'on';
   }
   return config;
 }

@@ -14,6 +14,7 @@ import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
 import { WorkflowService } from '../workflows/index.ts';
+import { installAccess, type RouteRule } from './access.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { exportsRoutes } from './routes/exports.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -44,6 +45,13 @@ export interface AppOptions {
 }
 
 export { VERSION } from './version.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route's access rule, once the app is ready (server/access.ts). */
+    accessRules: RouteRule[];
+  }
+}
 
 import { VERSION } from './version.ts';
 
@@ -76,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
 
+  const accessRules = installAccess(app, { authenticator: null });
+  app.decorate('accessRules', accessRules);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -86,8 +96,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: route.config?.access ?? 'signed-in' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
+  app.get('/api/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });

@@ -14,6 +14,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
   app.get(
     '/api/v1/health',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['system'],
         summary: 'Liveness and what is loaded',
@@ -42,6 +43,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
   app.get(
     '/api/v1/kpis',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags: ['event log'],
         summary: 'Headline KPIs, overall and by media type',
@@ -54,6 +56,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
   app.get(
     '/api/v1/eventlog',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags: ['event log'],
         summary: 'Event-log rows, paged, sorted by ServiceRequest then EventTime',

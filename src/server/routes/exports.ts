@@ -84,6 +84,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
   app.post(
     '/api/v1/exports',
     {
+      config: { access: 'analytics:export:add' },
       schema: {
         summary: 'Request a data export (CSV, produced in the background; poll GET /api/v1/exports/:id)',
         tags: ['exports'],
@@ -105,6 +106,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
   app.get(
     '/api/v1/exports',
     {
+      config: { access: 'analytics:export:view' },
       schema: {
         summary: 'Export history, newest first',
         tags: ['exports'],
@@ -118,6 +120,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
   app.get(
     '/api/v1/exports/:id',
     {
+      config: { access: 'analytics:export:view' },
       schema: {
         summary: 'One export: status, progress, download link',
         tags: ['exports'],
@@ -135,6 +138,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
   app.get(
     '/api/v1/exports/:id/download',
     {
+      config: { access: 'analytics:export:view' },
       schema: {
         summary:
           'The CSV file of a succeeded export (attachment caseflow-<kind>-<from>-<to>.csv); 410 once expired',

@@ -48,7 +48,10 @@ export const homeRoutes: FastifyPluginAsyncZod<{ store: Store; paths: string[] }
   for (const url of paths)
     app.get(
       url,
-      { schema: { hide: true, querystring: z.object({ lang: z.enum(['en', 'fr']).optional() }) } },
+      {
+        config: { access: 'admin:status:view' },
+        schema: { hide: true, querystring: z.object({ lang: z.enum(['en', 'fr']).optional() }) },
+      },
       async (request, reply) => {
         const lang =
           request.query.lang ?? (/^fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en');

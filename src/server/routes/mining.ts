@@ -36,13 +36,17 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
 
   app.get(
     '/api/v1/datasets',
-    { schema: { tags, summary: 'Event logs available (default = Genesys-derived)' } },
+    {
+      config: { access: 'analytics:processMap:view' },
+      schema: { tags, summary: 'Event logs available (default = Genesys-derived)' },
+    },
     () => datasets(store),
   );
 
   app.get(
     '/api/v1/facets',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary:
@@ -59,6 +63,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/process-map',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: 'Directly-follows graph with frequency and performance figures; Disco-like detail sliders',
@@ -89,6 +94,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/variants',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: 'Activity sequences with case counts and durations',
@@ -106,6 +112,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/cases',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: 'Filtered cases, paged and sorted',
@@ -121,6 +128,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/cases/:id',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: "One case's timeline, conversations and attributes",
@@ -151,6 +159,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/bottlenecks',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: { tags, summary: 'Waiting time by activity and transition; SLA breaches', querystring: query },
     },
     async (request) => {
@@ -168,6 +177,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/handovers',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: 'Agent→agent or queue→queue transfer matrix',
@@ -182,7 +192,10 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
 
   app.get(
     '/api/v1/conformance',
-    { schema: { tags, summary: 'Cases checked against the designed flow', querystring: query.extend(page) } },
+    {
+      config: { access: 'analytics:processMap:view' },
+      schema: { tags, summary: 'Cases checked against the designed flow', querystring: query.extend(page) },
+    },
     async (request) => {
       const { lang: _lang, page: p, pageSize, ...filter } = request.query;
       return conformance(store, filter, designedFlowsFor(config.mining, filter.dataset), {
@@ -195,6 +208,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
   app.get(
     '/api/v1/overview',
     {
+      config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
         summary: 'KPI tiles against the previous period, daily trend, breakdowns',

@@ -156,6 +156,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/teams',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary:
@@ -169,6 +170,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/opened-heatmap',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Conversations opened by weekday (0 = Monday) and hour, organization time zone, 168 cells${CSV_NOTE}`,
@@ -189,6 +191,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/opened-by-contact-type',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Conversations opened by new and by returning contacts, per period${CSV_NOTE}`,
@@ -209,6 +212,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/inbound-messages',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Inbound messages per period and channel (period on the message time)${CSV_NOTE}`,
@@ -229,6 +233,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/leaderboard',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Average first-response or resolution time by team or agent, best first${CSV_NOTE}`,
@@ -258,6 +263,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/agent-performance',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Per agent, over the conversations the agent closed: volumes, times, transfers, CSAT${CSV_NOTE}`,
@@ -278,6 +284,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/resolved-conversations',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Resolved conversations with anomaly flags (95th percentile of the channel), closing notes${CSV_NOTE}`,
@@ -304,6 +311,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   app.get(
     '/api/v1/reports/outbound-by-source',
     {
+      config: { access: 'analytics:reports:view' },
       schema: {
         tags,
         summary: `Outbound messages per period and source (agent, workflow, broadcast, api); agent= keeps the messages those agents sent${CSV_NOTE}`,

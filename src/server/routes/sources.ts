@@ -11,6 +11,7 @@ export const sourcesRoutes: FastifyPluginAsyncZod<{ genesys: ScheduledGenesysSyn
   app.get(
     '/api/v1/sources',
     {
+      config: { access: 'integrations:source:view' },
       schema: {
         summary: 'Source connectors (Genesys Cloud API): state, watermark, last run, next scheduled run',
         tags: ['sources'],
@@ -23,6 +24,7 @@ export const sourcesRoutes: FastifyPluginAsyncZod<{ genesys: ScheduledGenesysSyn
   app.post(
     '/api/v1/sources/genesys/sync',
     {
+      config: { access: 'integrations:source:sync' },
       schema: {
         summary:
           'Start a Genesys sync now (continues an interrupted run); its progress shows at /api/v1/sources',

@@ -16,6 +16,10 @@ export function dashboardBuilt(root = WEB_DIST): boolean {
  */
 export const webRoutes: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
   const html = readFileSync(path.join(root, 'index.html'));
+  // The single-page app's files hold no data: public (the app asks for a login when it needs one).
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: route.config?.access ?? 'public' };
+  });
   // swagger-ui registers @fastify/static too: this instance must not decorate the reply again.
   await app.register(fastifyStatic, {
     root,
@@ -24,7 +28,7 @@ export const webRoutes: FastifyPluginAsync<{ root: string }> = async (app, { roo
     index: false,
     wildcard: false,
   });
-  app.get('/', { schema: { hide: true } }, (_request, reply) =>
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(html),
   );
   app.setNotFoundHandler((request, reply) => {

@@ -92,6 +92,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.get(
     '/api/v1/workflows/variables',
     {
+      config: { access: 'workflows:workflow:view' },
       schema: {
         summary: 'Trigger variables of "conversation closed" (conditions read the conversation ones)',
         tags: ['workflows'],
@@ -122,6 +123,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.get(
     '/api/v1/workflows',
     {
+      config: { access: 'workflows:workflow:view' },
       schema: {
         summary: 'Workflows',
         tags: ['workflows'],
@@ -134,6 +136,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.post(
     '/api/v1/workflows',
     {
+      config: { access: 'workflows:workflow:edit' },
       schema: {
         summary: 'Create a workflow (400 names the field or step at fault)',
         tags: ['workflows'],
@@ -150,6 +153,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.get(
     '/api/v1/workflows/:id',
     {
+      config: { access: 'workflows:workflow:view' },
       schema: {
         summary: 'One workflow',
         tags: ['workflows'],
@@ -166,6 +170,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.put(
     '/api/v1/workflows/:id',
     {
+      config: { access: 'workflows:workflow:edit' },
       schema: {
         summary: 'Replace a workflow (queued runs use the new steps on their next attempt)',
         tags: ['workflows'],
@@ -183,6 +188,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.delete(
     '/api/v1/workflows/:id',
     {
+      config: { access: 'workflows:workflow:edit' },
       schema: {
         summary: 'Delete a workflow with its runs, delivery log and queued deliveries',
         tags: ['workflows'],
@@ -201,6 +207,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.post(
     '/api/v1/workflows/:id/test',
     {
+      config: { access: 'workflows:workflow:edit' },
       schema: {
         summary:
           'Send a sample: run the steps once now with the latest closed conversation (or the one given); nothing is queued or logged',
@@ -236,6 +243,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.get(
     '/api/v1/workflows/:id/runs',
     {
+      config: { access: 'workflows:workflow:view' },
       schema: {
         summary: 'Runs of a workflow, newest first, with their delivery log (one entry per step attempt)',
         tags: ['workflows'],
@@ -258,6 +266,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
   app.post(
     '/api/v1/workflows/runs/:runId/rerun',
     {
+      config: { access: 'workflows:workflow:edit' },
       schema: {
         summary:
           'Re-run: a dead run is queued again (steps that succeeded are not repeated), a delivered one is sent again, a waiting one is tried now',
