@@ -1,3 +1,4 @@
+export { caseInScope, conversationInScope } from './divisions.ts';
 export { AnalyticsDb, iso } from './duckdb.ts';
 export {
   type CaseSummary,

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS conversation_events (
 -- after-call work of the agent sessions: the tTalk/tHeld/tAcw metrics, else the segment spans), ms.
 CREATE TABLE IF NOT EXISTS conversation_support_facts (
   conversation_id VARCHAR, originating_direction VARCHAR, wrap_up_note VARCHAR, handle_ms DOUBLE);
+-- Divisions (src/store/divisions.ts): of each conversation (Genesys divisionIds, else the configuration's
+-- divisions mapping), and of each case (the union of its conversations'). Rebuilt with every regroup.
+CREATE TABLE IF NOT EXISTS conversation_divisions (conversation_id VARCHAR, division_id VARCHAR);
+CREATE TABLE IF NOT EXISTS case_divisions (service_request VARCHAR, division_id VARCHAR);
 CREATE TABLE IF NOT EXISTS case_map (conversation_id VARCHAR, service_request VARCHAR);
 CREATE TABLE IF NOT EXISTS reopens (conversation_id VARCHAR, event_time TIMESTAMP);
 CREATE TABLE IF NOT EXISTS cases (
