@@ -1,3 +1,4 @@
+export { type AuditEntry, type AuditRecord, audit, listAudit } from './audit.ts';
 export {
   grants,
   isKnownPattern,
@@ -15,3 +16,12 @@ export {
   scopeOf,
 } from './principal.ts';
 export { BUILTIN_ROLES, builtinRole, type Role } from './roles.ts';
+export {
+  AccessError,
+  AccessService,
+  type Actor,
+  type ApiToken,
+  type NewUser,
+  type User,
+  type UserPatch,
+} from './service.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { type CaseflowConfig, loadConfig, resolveDataDir } from '../config/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { type OperationalSchema, openOperationalStore, openStore, type Store } from '../store/index.ts';
 
 /** What every command needs: global options, configuration, the store, output. */
 export class CliContext {
@@ -28,6 +29,19 @@ export class CliContext {
       return await work(store);
     } finally {
       store.close();
+    }
+  }
+
+  /** Opens the operational store (PGlite under the data directory, or DATABASE_URL), runs `work`, closes it. */
+  async withOperational<T>(work: (db: Kysely<OperationalSchema>) => Promise<T>): Promise<T> {
+    const store = await openOperationalStore({
+      dataDir: this.dataDir,
+      databaseUrl: process.env.DATABASE_URL,
+    });
+    try {
+      return await work(store.db);
+    } finally {
+      await store.close();
     }
   }
 

@@ -6,7 +6,7 @@ import { DEMO_DEFAULTS, demoConfig, generateDemo } from '../demo/index.ts';
 import { computeKpis, type Kpis, type Lang } from '../eventlog/index.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportEventLog } from '../export/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
-import { startServer } from '../server/index.ts';
+import { assertServable, startServer } from '../server/index.ts';
 import { importMessages, type SupportImportSummary } from '../sources/conversations/index.ts';
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
@@ -20,6 +20,7 @@ import { Progress } from './progress.ts';
 import { registerReportCommands } from './report.ts';
 import { registerSupportCommands, supportImportText } from './support.ts';
 import { registerSyncCommands } from './sync.ts';
+import { registerUserCommands } from './users.ts';
 import { registerWorkflowCommands } from './workflows.ts';
 
 const program = new Command('caseflow')
@@ -342,6 +343,7 @@ program
   .option('--host <host>', 'interface (env HOST)')
   .action(async (opts: { demo?: boolean; port?: number; host?: string }) => {
     const dataDir = cli.dataDir;
+    assertServable(config());
     if (opts.demo && (await holdsNoData(dataDir))) {
       process.stderr.write(`No data in ${dataDir}: generating and importing the demo data set…\n`);
       await loadDemo(dataDir, DEMO_DEFAULTS, true);
@@ -375,6 +377,7 @@ registerSupportCommands(importCmd, cli);
 registerReportCommands(program, cli);
 registerExportCommands(program, cli);
 registerWorkflowCommands(program, cli);
+registerUserCommands(program, cli);
 
 async function main(): Promise<void> {
   try {

@@ -1,6 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { Kysely } from 'kysely';
-import { type OperationalSchema, openOperationalStore } from '../store/index.ts';
 import {
   getWorkflow,
   listRuns,
@@ -25,15 +23,6 @@ const id = (name: string) => (value: string) => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
   return n;
 };
-
-async function withOperational<T>(cli: CliContext, work: (db: Kysely<OperationalSchema>) => Promise<T>) {
-  const store = await openOperationalStore({ dataDir: cli.dataDir, databaseUrl: process.env.DATABASE_URL });
-  try {
-    return await work(store.db);
-  } finally {
-    await store.close();
-  }
-}
 
 function table(rows: string[][]): string {
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -91,7 +80,7 @@ export function registerWorkflowCommands(program: Command, cli: CliContext): voi
     .description('list the workflows')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const list = await withOperational(cli, (db) => listWorkflows(db));
+      const list = await cli.withOperational((db) => listWorkflows(db));
       cli.print(Boolean(opts.json), list, () => workflowsText(list));
     });
 
@@ -103,7 +92,7 @@ export function registerWorkflowCommands(program: Command, cli: CliContext): voi
     .option('--limit <n>', 'at most this many runs', id('--limit'), 100)
     .option('--json', 'print as JSON (with each delivery attempt)')
     .action(async (workflowId: number, opts: { status?: Run['status']; limit: number; json?: boolean }) => {
-      const runs = await withOperational(cli, async (db) => {
+      const runs = await cli.withOperational(async (db) => {
         if (!(await getWorkflow(db, workflowId))) throw new UsageError(`no workflow ${workflowId}`);
         return listRuns(db, workflowId, { status: opts.status, limit: opts.limit });
       });
@@ -118,7 +107,7 @@ export function registerWorkflowCommands(program: Command, cli: CliContext): voi
     .argument('<runId>', 'run id', id('the run id'))
     .option('--json', 'print the run as JSON')
     .action(async (runId: number, opts: { json?: boolean }) => {
-      const run = await withOperational(cli, async (db) => {
+      const run = await cli.withOperational(async (db) => {
         try {
           return await rerunRun(db, runId);
         } catch (error) {

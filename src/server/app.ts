@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -8,13 +9,15 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AccessService } from '../access/index.ts';
 import type { CaseflowConfig } from '../config/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
 import { WorkflowService } from '../workflows/index.ts';
-import { installAccess, type RouteRule } from './access.ts';
+import { type Authenticator, installAccess, type RouteRule } from './access.ts';
+import { accessRoutes, requestAuthenticator } from './routes/access.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { exportsRoutes } from './routes/exports.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -40,6 +43,13 @@ export interface AppOptions {
    * when it is given; the server always gives it.
    */
   operational?: OperationalStore;
+  /**
+   * Who requests act as (server/access.ts). Null or absent: dev mode, every request is the local
+   * administrator. The server passes the access service when access.enabled is on.
+   */
+  authenticator?: Authenticator | null;
+  /** The clock of sessions and tokens (tests); default Date.now. */
+  now?: () => number;
   /** Background data exports (with `operational`): clock, clean-up period, retention (tests set them). */
   exports?: Pick<ExportRunnerOptions, 'now' | 'cleanupEveryMs' | 'retentionMs' | 'progressEveryMs'>;
 }
@@ -84,7 +94,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   });
 
-  const accessRules = installAccess(app, { authenticator: null });
+  // Access control: the service needs the operational store; dev mode (access.enabled off) has no login.
+  const accessService = options.operational
+    ? new AccessService(options.operational.db, options.config.access, { now: options.now })
+    : undefined;
+  const authenticator =
+    options.authenticator !== undefined
+      ? options.authenticator
+      : options.config.access.enabled && accessService
+        ? requestAuthenticator(accessService)
+        : null;
+  if (options.config.access.enabled && !authenticator)
+    throw new Error('access.enabled needs the operational store (users, sessions, tokens)');
+  await app.register(cookie);
+  const accessRules = installAccess(app, { authenticator });
   app.decorate('accessRules', accessRules);
   await app.register(swagger, {
     openapi: {
@@ -106,6 +129,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.swagger(),
   );
 
+  await app.register(accessRoutes, {
+    service: accessService,
+    config: options.config.access,
+    devMode: authenticator === null,
+  });
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
   await app.register(reportsRoutes, { store: options.store, config: options.config });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { CaseflowConfig } from '../config/index.ts';
+import { AccessService } from '../access/index.ts';
+import { type CaseflowConfig, ConfigError } from '../config/index.ts';
 import { ensureMaterialized } from '../mining/index.ts';
 import { openOperationalStore, openStore } from '../store/index.ts';
 import { buildApp } from './app.ts';
@@ -11,9 +12,19 @@ export interface ServeOptions {
   config: CaseflowConfig;
 }
 
+/** NODE_ENV=production refuses dev mode (no login). */
+export function assertServable(config: CaseflowConfig, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_ENV === 'production' && !config.access.enabled)
+    throw new ConfigError(
+      'NODE_ENV=production needs access control: set "access": { "enabled": true } in the configuration (or CASEFLOW_AUTH=on); dev mode (no login) is for a local machine only',
+    );
+}
+
 /** Starts the HTTP server; resolves once listening. Closes cleanly on SIGINT/SIGTERM. */
 export async function startServer(options: ServeOptions): Promise<void> {
   const { dataDir, config } = options;
+  assertServable(config);
+  const production = process.env.NODE_ENV === 'production';
   const store = await openStore(dataDir);
   for (const notice of await store.prepare(config)) process.stderr.write(`caseflow: ${notice}\n`);
   const operational = await openOperationalStore({
@@ -21,7 +32,17 @@ export async function startServer(options: ServeOptions): Promise<void> {
     databaseUrl: process.env.DATABASE_URL,
     onIdleError: (error) => process.stderr.write(`caseflow: operational database: ${error.message}\n`),
   });
-  const production = process.env.NODE_ENV === 'production';
+  if (config.access.enabled) {
+    const first = await new AccessService(operational.db, config.access).ensureFirstAdmin();
+    if (first)
+      process.stderr.write(
+        `caseflow: first administrator: ${first.username} / ${first.password} (shown once: sign in and change it, or caseflow users update ${first.username} --reset-password)\n`,
+      );
+  } else if (!isLoopback(config.server.host)) {
+    process.stderr.write(
+      `caseflow: WARNING: access control is off (dev mode: no login) and the server listens on ${config.server.host}: anyone who reaches it is an administrator. Turn it on with CASEFLOW_AUTH=on.\n`,
+    );
+  }
   const app = await buildApp({
     store,
     config,
@@ -45,3 +66,6 @@ export async function startServer(options: ServeOptions): Promise<void> {
   const address = `http://${config.server.host}:${config.server.port}`;
   process.stderr.write(`Caseflow serving ${path.resolve(dataDir)} at ${address}\n`);
 }
+
+const isLoopback = (host: string): boolean =>
+  ['127.0.0.1', '::1', 'localhost'].includes(host) || host.startsWith('127.');

@@ -119,6 +119,58 @@ export interface WorkflowConversationVersionsTable {
   updated_at: TimestampDefault;
 }
 
+/** Access control (0005_access.sql; src/access/). */
+export interface AccessUsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: ColumnType<JsonValue, string, string>;
+  divisions: ColumnType<JsonValue, string, string>;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
+  last_login_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AccessRolesTable {
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  permissions: ColumnType<JsonValue, string, string>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
+}
+
+export interface AccessSessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: TimestampDefault;
+  last_seen_at: TimestampDefault;
+  expires_at: Timestamp;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: ColumnType<JsonValue, string, string>;
+  created_at: TimestampDefault;
+  expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  last_used_at: ColumnType<string | null, string | null | undefined, string | null>;
+  revoked_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: TimestampDefault;
+  actor: string;
+  action: string;
+  target: ColumnType<string | null, string | null | undefined, string | null>;
+  details: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  ip: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -135,4 +187,9 @@ export interface OperationalSchema {
   workflow_deliveries: WorkflowDeliveriesTable;
   workflow_scan_cursors: WorkflowScanCursorsTable;
   workflow_conversation_versions: WorkflowConversationVersionsTable;
+  access_users: AccessUsersTable;
+  access_roles: AccessRolesTable;
+  access_sessions: AccessSessionsTable;
+  access_tokens: AccessTokensTable;
+  audit_log: AuditLogTable;
 }
