@@ -10,6 +10,8 @@ export interface AuditEntry {
   target?: string | null;
   details?: JsonValue;
   ip?: string | null;
+  /** When; default the database's clock. */
+  at?: string;
 }
 
 export interface AuditRecord {
@@ -27,6 +29,7 @@ export async function audit(db: Kysely<OperationalSchema>, entry: AuditEntry): P
   await db
     .insertInto('audit_log')
     .values({
+      ...(entry.at ? { at: entry.at } : {}),
       actor: entry.actor,
       action: entry.action,
       target: entry.target ?? null,

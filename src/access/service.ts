@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccessConfig } from '../config/index.ts';
 import type { OperationalSchema } from '../store/index.ts';
-import { audit, failedLoginsSince } from './audit.ts';
+import { type AuditEntry, audit, failedLoginsSince } from './audit.ts';
 import { newSessionId, newToken, parseToken, sameHash, sha256 } from './credentials.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { isKnownPattern, PERMISSION_NAMES } from './permissions.ts';
@@ -90,6 +90,10 @@ export class AccessService {
     this.now = options.now ?? Date.now;
   }
 
+  private audit(entry: AuditEntry): Promise<void> {
+    return audit(this.db, { at: this.iso(), ...entry });
+  }
+
   private iso(offsetMs = 0): string {
     return new Date(this.now() + offsetMs).toISOString();
   }
@@ -154,7 +158,7 @@ export class AccessService {
       .returning('name')
       .executeTakeFirst();
     if (!inserted) throw new AccessError(409, `a role "${role.name}" exists already`);
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'role.create',
       target: role.name,
@@ -192,7 +196,7 @@ export class AccessService {
       .where('name', '=', name)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'role.update',
       target: name,
@@ -210,7 +214,7 @@ export class AccessService {
       throw new AccessError(409, `role "${name}" is held by ${holders.join(', ')}: take it from them first`);
     const deleted = await this.db.deleteFrom('access_roles').where('name', '=', name).executeTakeFirst();
     if (Number(deleted.numDeletedRows) === 0) throw new AccessError(404, `no role "${name}"`);
-    await audit(this.db, { actor: actor.username, action: 'role.delete', target: name, ip: actor.ip });
+    await this.audit({ actor: actor.username, action: 'role.delete', target: name, ip: actor.ip });
   }
 
   private async checkRoles(roles: readonly string[]): Promise<void> {
@@ -281,7 +285,7 @@ export class AccessService {
       .executeTakeFirst();
     if (!row) throw new AccessError(409, `a user "${input.username}" exists already`);
     const user = this.toUser(row);
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'user.create',
       target: user.username,
@@ -327,7 +331,7 @@ export class AccessService {
     if (patch.disabled !== undefined) changes.disabled = { before: before.disabled, after: user.disabled };
     if (patch.displayName !== undefined)
       changes.displayName = { before: before.displayName, after: user.displayName };
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'user.update',
       target: user.username,
@@ -352,7 +356,7 @@ export class AccessService {
       .set({ password_hash: await hashPassword(next), updated_at: this.iso() })
       .where('id', '=', userId)
       .execute();
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'password.change',
       target: row.username,
@@ -387,7 +391,7 @@ export class AccessService {
   ): Promise<{ sessionId: string; user: User }> {
     const windowStart = this.iso(-this.config.failedLoginWindowMinutes * 60_000);
     if ((await failedLoginsSince(this.db, username, windowStart)) >= this.config.maxFailedLogins) {
-      await audit(this.db, { actor: username, action: 'login.locked', target: username, ip });
+      await this.audit({ actor: username, action: 'login.locked', target: username, ip });
       throw new AccessError(
         429,
         `too many failed logins for "${username}": try again in ${this.config.failedLoginWindowMinutes} minutes`,
@@ -401,7 +405,7 @@ export class AccessService {
     // Verify against a real hash even for an unknown user, so that timing does not tell names apart.
     const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
     if (!row || !ok || row.disabled) {
-      await audit(this.db, {
+      await this.audit({
         actor: username,
         action: 'login.failed',
         target: username,
@@ -423,13 +427,13 @@ export class AccessService {
       })
       .execute();
     await this.db.updateTable('access_users').set({ last_login_at: now }).where('id', '=', row.id).execute();
-    await audit(this.db, { actor: row.username, action: 'login', target: row.username, ip });
+    await this.audit({ actor: row.username, action: 'login', target: row.username, ip });
     return { sessionId, user: this.toUser({ ...row, last_login_at: now }) };
   }
 
   async logout(sessionId: string, actor: Actor): Promise<void> {
     await this.db.deleteFrom('access_sessions').where('id_hash', '=', sha256(sessionId)).execute();
-    await audit(this.db, { actor: actor.username, action: 'logout', target: actor.username, ip: actor.ip });
+    await this.audit({ actor: actor.username, action: 'logout', target: actor.username, ip: actor.ip });
   }
 
   private async principalOf(
@@ -545,7 +549,7 @@ export class AccessService {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await audit(this.db, {
+    await this.audit({
       actor: actor.username,
       action: 'token.create',
       target: `${principal.username}/${id}`,
@@ -562,7 +566,7 @@ export class AccessService {
       throw new AccessError(404, `no token ${id}`);
     if (row.revoked_at) return;
     await this.db.updateTable('access_tokens').set({ revoked_at: this.iso() }).where('id', '=', id).execute();
-    await audit(this.db, { actor: actor.username, action: 'token.revoke', target: id, ip: actor.ip });
+    await this.audit({ actor: actor.username, action: 'token.revoke', target: id, ip: actor.ip });
   }
 
   async tokenPrincipal(token: string): Promise<Principal | null> {
