@@ -16,7 +16,7 @@ import {
 import { parseConfig } from '../src/config/index.ts';
 import { assertServable, buildApp } from '../src/server/index.ts';
 import { type OperationalStore, openOperationalStore, openStore, type Store } from '../src/store/index.ts';
-import { tempDir } from './support.ts';
+import { runCaseflow, tempDir } from './support.ts';
 
 /** The routes anyone may call: the explicit allow-list (plus the dashboard's static files). */
 const PUBLIC_API = [
@@ -369,4 +369,59 @@ describe('dev mode and production', () => {
       for (const p of role.permissions) expect(isKnownPattern(p), p).toBe(true);
     expect(PERMISSION_NAMES).toContain('journey:event:view');
   });
+});
+
+describe('caseflow users, tokens and audit', () => {
+  it('creates an administrator with a one-time password, a token, and lists the audit log', async () => {
+    const dir = tempDir();
+    const args = ['--data-dir', dir];
+    const created = await runCaseflow(['users', 'create', 'boss', '--admin', ...args]);
+    expect(created.code, created.stderr).toBe(0);
+    const password = /shown once: (\S+)/.exec(created.stdout)?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const chosen = await runCaseflow(
+      ['users', 'create', 'ana', '--role', 'analyst', '--division', 'main', '--password-stdin', ...args],
+      {},
+      'a chosen password\n',
+    );
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect(chosen.stdout).not.toContain('shown once');
+    const bad = await runCaseflow(['users', 'create', 'xavier', '--role', 'nope', ...args]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/roles: unknown "nope"/);
+    const list = JSON.parse((await runCaseflow(['users', 'list', '--json', ...args])).stdout) as {
+      username: string;
+      divisions: unknown;
+    }[];
+    expect(list.map((u) => [u.username, u.divisions])).toEqual([
+      ['ana', ['main']],
+      ['boss', 'all'],
+    ]);
+    const token = await runCaseflow([
+      'tokens',
+      'create',
+      'ana',
+      '--name',
+      'bot',
+      '--scope',
+      'analytics:reports:view',
+      ...args,
+    ]);
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toMatch(/cf_[A-Za-z0-9]{12}_/);
+    const audit = JSON.parse((await runCaseflow(['audit', '--json', ...args])).stdout) as {
+      items: { action: string; actor: string }[];
+    };
+    expect(audit.items.map((i) => i.action)).toEqual(['token.create', 'user.create', 'user.create']);
+    expect(audit.items[0]?.actor).toMatch(/^cli:/);
+    // the password chosen through stdin signs in
+    const store = await openStore(dir);
+    const operational = await openOperationalStore({ dataDir: dir });
+    const app = await buildApp({ store, config: parseConfig({ access: { enabled: true } }), operational });
+    await login(app, 'ana', 'a chosen password');
+    await app.close();
+    await operational.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -1,31 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryOptions, FIXTURES, scenarioFiles, tempDir } from './support.ts';
+import { type CliRun, directoryOptions, FIXTURES, runCaseflow, scenarioFiles, tempDir } from './support.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/caseflow.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function caseflow(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const caseflow = runCaseflow;
 
 const importArgs = [
   '--users',
@@ -41,7 +20,7 @@ const importArgs = [
 describe('caseflow CLI', () => {
   const dataDir = tempDir();
   const data = ['--data-dir', dataDir];
-  let imported: Run;
+  let imported: CliRun;
 
   beforeAll(async () => {
     imported = await caseflow([...data, 'import', 'genesys', ...scenarioFiles(), ...importArgs, '--json']);

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,3 +49,31 @@ export const ev = (r: EventLogRow): Ev => [
   r.QueueName,
   r.WrapUpCode,
 ];
+
+const BIN = path.resolve(import.meta.dirname, '../bin/caseflow.js');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in a child process, asynchronously (test servers in this process keep answering). */
+export function runCaseflow(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
