@@ -22,6 +22,7 @@ const inputs = [
   statSync(path.join(web, 'index.html')).mtimeMs,
   statSync(path.join(web, 'vite.config.ts')).mtimeMs,
   statSync(path.join(web, '../src/eventlog/activities.ts')).mtimeMs,
+  statSync(path.join(web, '../src/access/permissions.ts')).mtimeMs,
 ];
 const sources = Math.max(...inputs);
 if (existsSync(built) && statSync(built).mtimeMs >= sources && !process.argv.includes('--force')) {

@@ -66,7 +66,9 @@ export async function startServer(args: string[], env: Record<string, string> = 
       PORT: String(port),
       HOST: '127.0.0.1',
       CASEFLOW_DATA_DIR: tempDir(),
-      NODE_ENV: 'production',
+      // As `npm start`: NODE_ENV=production refuses dev mode (no login); tests with access control on
+      // (CASEFLOW_AUTH=on) pass NODE_ENV=production themselves.
+      NODE_ENV: 'development',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

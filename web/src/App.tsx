@@ -1,10 +1,13 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { ADMIN_PAGES, mayOpen, useAccess } from './access.ts';
 import { buildUrl, type DatasetsResponse } from './api.ts';
+import { AccessGate } from './components/AccessGate.tsx';
 import { FilterBar } from './components/FilterBar.tsx';
 import { Loading } from './components/Status.tsx';
+import { UserMenu } from './components/UserMenu.tsx';
 import { carriedOf, FILTER_KEYS } from './filters.ts';
-import { detectLang, I18nContext, type Lang, makeI18n } from './i18n.ts';
-import { Link, updateQuery, useLocation, withQuery } from './router.tsx';
+import { detectLang, I18nContext, type Labels, type Lang, makeI18n } from './i18n.ts';
+import { Link, navigate, updateQuery, useLocation, withQuery } from './router.tsx';
 import { useApi } from './useApi.ts';
 
 const Overview = lazy(() => import('./pages/Overview.tsx'));
@@ -16,6 +19,12 @@ const Sources = lazy(() => import('./pages/Sources.tsx'));
 const Reports = lazy(() => import('./pages/Reports.tsx'));
 const Exports = lazy(() => import('./pages/Exports.tsx'));
 const Workflows = lazy(() => import('./pages/Workflows.tsx'));
+const AdminUsers = lazy(() => import('./pages/AdminUsers.tsx'));
+const AdminRoles = lazy(() => import('./pages/AdminRoles.tsx'));
+const AdminAudit = lazy(() => import('./pages/AdminAudit.tsx'));
+const Tokens = lazy(() => import('./pages/Tokens.tsx'));
+const Customers = lazy(() => import('./pages/Customers.tsx'));
+const Customer = lazy(() => import('./pages/Customer.tsx'));
 
 type PageKey =
   | 'overview'
@@ -23,13 +32,29 @@ type PageKey =
   | 'variants'
   | 'cases'
   | 'case'
+  | 'customers'
+  | 'customer'
   | 'reports'
   | 'exports'
   | 'workflows'
   | 'sources'
+  | 'adminUsers'
+  | 'adminRoles'
+  | 'adminAudit'
+  | 'tokens'
+  | 'forbidden'
   | 'notFound';
 
-function route(path: string): { page: PageKey; caseId?: string } {
+/** Titles of the pages outside the main navigation. */
+const OTHER_TITLES: Partial<Record<PageKey, keyof Labels>> = {
+  adminUsers: 'adminUsers',
+  adminRoles: 'adminRoles',
+  adminAudit: 'adminAudit',
+  tokens: 'myTokens',
+  forbidden: 'forbidden',
+};
+
+function route(path: string): { page: PageKey; caseId?: string; customerId?: string } {
   const p = path.replace(/\/+$/, '') || '/';
   if (p === '/') return { page: 'overview' };
   if (p === '/map') return { page: 'map' };
@@ -41,6 +66,12 @@ function route(path: string): { page: PageKey; caseId?: string } {
   if (p === '/workflows') return { page: 'workflows' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { page: 'case', caseId: decodeURIComponent(m[1]) };
+  if (p === '/customers') return { page: 'customers' };
+  const c = /^\/customers\/([^/]+)$/.exec(p);
+  if (c?.[1]) return { page: 'customer', customerId: decodeURIComponent(c[1]) };
+  const admin = ADMIN_PAGES.find((a) => a.path === p);
+  if (admin) return { page: admin.page };
+  if (p === '/settings/tokens') return { page: 'tokens' };
   return { page: 'notFound' };
 }
 
@@ -52,6 +83,7 @@ const NAV: {
     | 'navMap'
     | 'navVariants'
     | 'navCases'
+    | 'navCustomers'
     | 'navReports'
     | 'navExports'
     | 'navWorkflows'
@@ -61,6 +93,7 @@ const NAV: {
   { page: 'map', path: '/map', label: 'navMap' },
   { page: 'variants', path: '/variants', label: 'navVariants' },
   { page: 'cases', path: '/cases', label: 'navCases' },
+  { page: 'customers', path: '/customers', label: 'navCustomers' },
   { page: 'reports', path: '/reports', label: 'navReports' },
   { page: 'exports', path: '/exports', label: 'navExports' },
   { page: 'workflows', path: '/workflows', label: 'navWorkflows' },
@@ -84,16 +117,36 @@ function navQuery(target: PageKey, current: PageKey, carried: URLSearchParams): 
 }
 
 export function App() {
+  return (
+    <AccessGate>
+      <Dashboard />
+    </AccessGate>
+  );
+}
+
+function Dashboard() {
+  const { can } = useAccess();
   const { path, query } = useLocation();
   const lang = detectLang(query);
   const dataset = query.get('dataset') || 'default';
-  const datasets = useApi<DatasetsResponse>(buildUrl('/datasets'));
+  const datasets = useApi<DatasetsResponse>(can('analytics:processMap:view') ? buildUrl('/datasets') : null);
   // As the API: French activity labels apply to the Genesys-derived log only.
   const translate = dataset === 'default';
   const i18n = useMemo(() => makeI18n(lang, translate), [lang, translate]);
   const { t } = i18n;
-  const { page, caseId } = route(path);
+  const { page: routed, caseId, customerId } = route(path);
+  const page: PageKey = mayOpen(routed, can) ? routed : 'forbidden';
   const carried = carriedOf(query);
+  // Without the overview's permission, home is the first page the user may open.
+  const home = NAV.find((n) => mayOpen(n.page, can));
+  const adminHome = ADMIN_PAGES.find((a) => mayOpen(a.page, can));
+  const langOnly = new URLSearchParams(query.has('lang') ? { lang: query.get('lang') ?? '' } : {});
+  useEffect(() => {
+    if (routed === 'overview' && page === 'forbidden' && home)
+      navigate(withQuery(home.path, carriedOf(new URLSearchParams(window.location.search))), {
+        replace: true,
+      });
+  }, [routed, page, home]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -108,11 +161,13 @@ export function App() {
     const name =
       page === 'case'
         ? `${t.caseTitle} ${caseId}`
-        : page === 'notFound'
-          ? t.notFound
-          : t[NAV.find((n) => n.page === page)?.label ?? 'navOverview'];
+        : page === 'customer'
+          ? `${t.customerTitle} ${customerId}`
+          : page === 'notFound'
+            ? t.notFound
+            : t[NAV.find((n) => n.page === page)?.label ?? OTHER_TITLES[page] ?? 'navOverview'];
     document.title = `${name} · Caseflow`;
-  }, [page, caseId, t]);
+  }, [page, caseId, customerId, t]);
 
   const setLang = (l: Lang) => updateQuery({ lang: l }, { replace: true });
   const setDataset = (name: string) =>
@@ -144,16 +199,31 @@ export function App() {
           Caseflow
         </Link>
         <nav aria-label={t.mainNav} className="main-nav">
-          {NAV.map((n) => (
+          {NAV.filter((n) => mayOpen(n.page, can)).map((n) => (
             <Link
               key={n.page}
               href={withQuery(n.path, navQuery(n.page, page, carried))}
-              aria-current={page === n.page || (n.page === 'cases' && page === 'case') ? 'page' : undefined}
+              aria-current={
+                page === n.page ||
+                (n.page === 'cases' && page === 'case') ||
+                (n.page === 'customers' && page === 'customer')
+                  ? 'page'
+                  : undefined
+              }
               data-testid={`nav-${n.page}`}
             >
               {t[n.label]}
             </Link>
           ))}
+          {adminHome && (
+            <Link
+              href={withQuery(adminHome.path, langOnly)}
+              aria-current={ADMIN_PAGES.some((a) => a.page === page) ? 'page' : undefined}
+              data-testid="nav-admin"
+            >
+              {t.navAdmin}
+            </Link>
+          )}
         </nav>
         <div className="header-controls">
           <label className="inline-field">
@@ -183,6 +253,7 @@ export function App() {
               </button>
             ))}
           </fieldset>
+          <UserMenu />
         </div>
       </header>
       {/* The filter applies to the mining pages only. */}
@@ -196,10 +267,23 @@ export function App() {
           {page === 'variants' && <Variants query={query} />}
           {page === 'cases' && <Cases query={query} />}
           {page === 'case' && caseId && <CaseDetail query={query} caseId={caseId} />}
+          {page === 'customers' && <Customers query={query} />}
+          {page === 'customer' && customerId && (
+            <Customer key={customerId} query={query} customerId={customerId} />
+          )}
           {page === 'reports' && <Reports query={query} />}
           {page === 'exports' && <Exports />}
           {page === 'workflows' && <Workflows query={query} />}
           {page === 'sources' && <Sources />}
+          {page === 'adminUsers' && <AdminUsers />}
+          {page === 'adminRoles' && <AdminRoles />}
+          {page === 'adminAudit' && <AdminAudit query={query} />}
+          {page === 'tokens' && <Tokens />}
+          {page === 'forbidden' && (
+            <div className="status status-empty" data-testid="forbidden">
+              <p>{t.forbidden}</p>
+            </div>
+          )}
           {page === 'notFound' && (
             <div className="status status-empty" data-testid="not-found">
               <p>{t.notFound}</p>

@@ -176,6 +176,13 @@ function errorText(body: unknown, text: string, statusText: string): string {
   return b?.message ?? b?.error ?? (text.slice(0, 300) || statusText);
 }
 
+let onUnauthorized: ((url: string) => void) | null = null;
+
+/** Called with the URL of every 401 answer (no or an ended session): the app shows the login page. */
+export function setUnauthorizedHandler(handler: ((url: string) => void) | null): void {
+  onUnauthorized = handler;
+}
+
 async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
@@ -193,7 +200,9 @@ async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   } catch {
     body = null;
   }
+  if (response.status === 401) onUnauthorized?.(url);
   if (!response.ok) throw new ApiError(response.status, errorText(body, text, response.statusText));
+  if (response.status === 204) return undefined as T;
   if (body === null) throw new ApiError(response.status, 'the server answered with no JSON');
   return body as T;
 }
@@ -208,9 +217,14 @@ export function postJson<T>(url: string): Promise<T> {
   return requestJson<T>(url, { method: 'POST' });
 }
 
-/** POST or PUT a JSON body; a non-2xx answer becomes an ApiError carrying the API's `message`. */
-export function sendJson<T>(method: 'POST' | 'PUT', url: string, body: unknown): Promise<T> {
+/** POST, PUT or PATCH a JSON body; a non-2xx answer becomes an ApiError carrying the API's `message`. */
+export function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH', url: string, body: unknown): Promise<T> {
   return requestJson<T>(url, { method, body: JSON.stringify(body) });
+}
+
+/** A request answered 204 No Content (DELETE, sign out); errors as getJson. */
+export function sendNoContent(method: 'POST' | 'DELETE', url: string, body?: unknown): Promise<void> {
+  return requestJson<void>(url, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
 /** GET /api/v1/facets: the values each filter can take in a dataset. */

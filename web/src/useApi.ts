@@ -12,6 +12,11 @@ export interface ApiState<T> {
 const cache = new Map<string, unknown>();
 const MAX_CACHE = 60;
 
+/** Forgets every cached answer: another user signs in, and their divisions and masking differ. */
+export function clearApiCache(): void {
+  cache.clear();
+}
+
 /**
  * Fetches `url` (null: nothing to fetch) and re-fetches when it changes, aborting the request it
  * replaces. Answers are cached by URL for the session so that going back is instant; `cached: false`

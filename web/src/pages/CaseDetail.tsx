@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
+import { useAccess } from '../access.ts';
 import { buildUrl, type CaseDetailResponse, type CaseEvent } from '../api.ts';
 import { EChart, type EChartsOption } from '../components/EChart.tsx';
 import { ErrorBox, Loading } from '../components/Status.tsx';
 import { carriedOf } from '../filters.ts';
 import { formatDateTime, formatDuration, formatNumber } from '../format.ts';
 import { type I18n, useI18n } from '../i18n.ts';
+import { conversationJourneyPath, langQuery } from '../journey.ts';
 import { Link, withQuery } from '../router.tsx';
 import { useApi } from '../useApi.ts';
 
@@ -34,6 +36,9 @@ export default function CaseDetail({ query, caseId }: { query: URLSearchParams; 
   const dataset = query.get('dataset') || undefined;
   const url = buildUrl(`/cases/${encodeURIComponent(caseId)}`, { dataset, lang });
   const { data, error, reload } = useApi<CaseDetailResponse>(url);
+  const { can } = useAccess();
+  // The journey covers the default (Genesys) log only.
+  const journeyLinks = !dataset && can('journey:event:view');
   const back = withQuery('/cases', carriedOf(query));
 
   const colours = useMemo(() => {
@@ -180,6 +185,17 @@ export default function CaseDetail({ query, caseId }: { query: URLSearchParams; 
                   <li key={c}>
                     <span className="swatch" style={{ background: colours.get(c) }} aria-hidden="true" />
                     <span className="mono">{c}</span>
+                    {journeyLinks && (
+                      <Link
+                        href={conversationJourneyPath(c, langQuery(query))}
+                        className="small journey-link"
+                        aria-label={`${t.customerJourneyOf} ${c}`}
+                        data-testid="conversation-journey"
+                        data-conversation-id={c}
+                      >
+                        {t.customerJourney}
+                      </Link>
+                    )}
                   </li>
                 ))}
               </ul>
