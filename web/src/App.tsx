@@ -129,7 +129,9 @@ function Dashboard() {
   const { path, query } = useLocation();
   const lang = detectLang(query);
   const dataset = query.get('dataset') || 'default';
-  const datasets = useApi<DatasetsResponse>(can('analytics:processMap:view') ? buildUrl('/datasets') : null);
+  // Datasets are the mining pages' (the process map's permission): others see no dataset selector.
+  const mining = mayOpen('map', can);
+  const datasets = useApi<DatasetsResponse>(mining ? buildUrl('/datasets') : null);
   // As the API: French activity labels apply to the Genesys-derived log only.
   const translate = dataset === 'default';
   const i18n = useMemo(() => makeI18n(lang, translate), [lang, translate]);
@@ -226,17 +228,23 @@ function Dashboard() {
           )}
         </nav>
         <div className="header-controls">
-          <label className="inline-field">
-            <span>{t.dataset}</span>
-            <select value={dataset} onChange={(e) => setDataset(e.target.value)} data-testid="dataset-select">
-              {datasetNames.map((d) => (
-                <option key={d.name} value={d.name}>
-                  {d.name}
-                  {d.format ? ` (${d.format})` : ''}
-                </option>
-              ))}
-            </select>
-          </label>
+          {mining && (
+            <label className="inline-field">
+              <span>{t.dataset}</span>
+              <select
+                value={dataset}
+                onChange={(e) => setDataset(e.target.value)}
+                data-testid="dataset-select"
+              >
+                {datasetNames.map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name}
+                    {d.format ? ` (${d.format})` : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <fieldset className="lang-switch" data-testid="lang-switch">
             <legend className="visually-hidden">{t.language}</legend>
             {(['en', 'fr'] as const).map((l) => (

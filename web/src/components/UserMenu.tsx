@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { useAccess } from '../access.ts';
+import { useEffect, useId, useRef, useState } from 'react';
+import { type User, useAccess } from '../access.ts';
 import { useI18n } from '../i18n.ts';
 import { Link, useLocation, withQuery } from '../router.tsx';
 import { PasswordDialog } from './PasswordDialog.tsx';
@@ -10,19 +10,52 @@ import { PasswordDialog } from './PasswordDialog.tsx';
  */
 export function UserMenu() {
   const { t } = useI18n();
-  const { me, signOut } = useAccess();
-  const { query } = useLocation();
-  const [passwordOpen, setPasswordOpen] = useState(false);
-  const [signingOut, setSigningOut] = useState(false);
-  const [menuOpen, setMenuOpen] = useState(false);
-  const lang = query.get('lang');
-
+  const { me } = useAccess();
   if (me.mode === 'dev' || !me.user)
     return (
       <span className="user-name" data-testid="user-name" title={t.devModeHint}>
         {t.devUser}
       </span>
     );
+  return <SignedInMenu user={me.user} />;
+}
+
+/**
+ * A disclosure menu: the button toggles the list; a click outside it, Escape or the focus leaving it
+ * closes it (Escape puts the focus back on the button).
+ */
+function SignedInMenu({ user }: { user: User }) {
+  const { t } = useI18n();
+  const { signOut } = useAccess();
+  const { query } = useLocation();
+  const lang = query.get('lang');
+  const [open, setOpen] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const listId = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    // A click elsewhere, or the focus moving elsewhere (Tab), closes the menu.
+    const onOutside = (event: Event) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      buttonRef.current?.focus();
+    };
+    document.addEventListener('pointerdown', onOutside);
+    document.addEventListener('focusin', onOutside);
+    document.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('pointerdown', onOutside);
+      document.removeEventListener('focusin', onOutside);
+      document.removeEventListener('keydown', onKeyDown);
+    };
+  }, [open]);
 
   const out = async () => {
     setSigningOut(true);
@@ -35,23 +68,29 @@ export function UserMenu() {
 
   return (
     <>
-      <details
-        className="user-menu"
-        open={menuOpen}
-        onToggle={(e) => setMenuOpen(e.currentTarget.open)}
-        data-testid="user-menu"
-      >
-        <summary className="user-menu-toggle" data-testid="user-name">
+      <div ref={rootRef} className="user-menu" data-testid="user-menu" data-open={open}>
+        <button
+          ref={buttonRef}
+          type="button"
+          className="user-menu-toggle"
+          aria-expanded={open}
+          aria-controls={listId}
+          onClick={() => setOpen((o) => !o)}
+          data-testid="user-name"
+        >
           <span className="visually-hidden">{t.signedInAs} </span>
-          <span data-testid="signed-in-name">{me.user.displayName || me.user.username}</span>
-        </summary>
-        <div className="user-menu-list">
+          <span data-testid="signed-in-name">{user.displayName || user.username}</span>
+          <span className="user-menu-caret" aria-hidden="true">
+            ▾
+          </span>
+        </button>
+        <div id={listId} className="user-menu-list" hidden={!open} data-testid="user-menu-list">
           <span className="muted small">
-            {t.signedInAs} <strong>{me.user.username}</strong>
+            {t.signedInAs} <strong>{user.username}</strong>
           </span>
           <Link
             href={withQuery('/settings/tokens', lang ? { lang } : {})}
-            onClick={() => setMenuOpen(false)}
+            onClick={() => setOpen(false)}
             data-testid="menu-tokens"
           >
             {t.myTokens}
@@ -60,7 +99,7 @@ export function UserMenu() {
             type="button"
             className="link-button"
             onClick={() => {
-              setMenuOpen(false);
+              setOpen(false);
               setPasswordOpen(true);
             }}
             data-testid="menu-password"
@@ -77,7 +116,7 @@ export function UserMenu() {
             {t.signOut}
           </button>
         </div>
-      </details>
+      </div>
       <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
     </>
   );
