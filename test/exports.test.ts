@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { ATTRIBUTES } from '../src/eventlog/index.ts';
 import { createExport, MAX_EXPORT_ATTEMPTS } from '../src/reports/export-history.ts';
@@ -286,7 +287,7 @@ async function exportRows(
   request: Partial<ExportRequest> & Pick<ExportRequest, 'kind'>,
 ): Promise<{ text: string; rows: string[][]; result: { rows: number; bytes: number } }> {
   const file = path.join(tempDir('caseflow-exports-out-'), 'out.csv');
-  const result = await writeExport(store, { lang: 'en', ...range, ...request }, file, {});
+  const result = await writeExport(store, { lang: 'en', scope: FULL_SCOPE, ...range, ...request }, file, {});
   const text = readFileSync(file, 'utf8');
   return { text, rows: parseCsv(text), result };
 }
@@ -561,7 +562,7 @@ describe('export contents', () => {
 
   it('the English conversation export reads back with caseflow import conversations', async () => {
     const file = path.join(tempDir('caseflow-exports-out-'), 'conversations.csv');
-    await writeExport(store, { kind: 'conversations', lang: 'en', ...range }, file);
+    await writeExport(store, { kind: 'conversations', lang: 'en', scope: FULL_SCOPE, ...range }, file);
     const other = await openStore(tempDir('caseflow-exports-'));
     try {
       const summary = await importConversations(other, file);
@@ -591,11 +592,16 @@ describe('export contents', () => {
         FROM range(5000) t(i)`);
       const seen: [number, number][] = [];
       const file = path.join(tempDir('caseflow-exports-out-'), 'big.csv');
-      const result = await writeExport(big, { kind: 'messages', lang: 'en', ...range }, file, {
-        onProgress: (rows, total) => {
-          seen.push([rows, total]);
+      const result = await writeExport(
+        big,
+        { kind: 'messages', lang: 'en', scope: FULL_SCOPE, ...range },
+        file,
+        {
+          onProgress: (rows, total) => {
+            seen.push([rows, total]);
+          },
         },
-      });
+      );
       expect(result.rows).toBe(5000);
       expect(seen.length).toBeGreaterThan(2);
       expect(seen.every(([rows, total]) => total === 5000 && rows <= total)).toBe(true);
@@ -607,7 +613,7 @@ describe('export contents', () => {
       const aborted = path.join(path.dirname(file), 'aborted.csv');
       const controller = new AbortController();
       await expect(
-        writeExport(big, { kind: 'messages', lang: 'en', ...range }, aborted, {
+        writeExport(big, { kind: 'messages', lang: 'en', scope: FULL_SCOPE, ...range }, aborted, {
           signal: controller.signal,
           onProgress: () => controller.abort(new Error('stop')),
         }),
@@ -1130,7 +1136,14 @@ describe('caseflow export conversations|messages|failed-messages, caseflow expor
     try {
       await createExport(
         operational.db,
-        { kind: 'messages', from: '2024-05-06T00:00:00.000Z', to: '2024-05-08T00:00:00.000Z', lang: 'en' },
+        {
+          kind: 'messages',
+          from: '2024-05-06T00:00:00.000Z',
+          to: '2024-05-08T00:00:00.000Z',
+          lang: 'en',
+          requestedBy: 'local',
+          scope: FULL_SCOPE,
+        },
         new Date('2024-06-01T00:00:00Z'),
       );
       const locked = await caseflow(['--data-dir', dir, 'exports']);

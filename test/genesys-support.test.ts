@@ -12,9 +12,11 @@
  * The fake derives each messaging conversation's MessageConversation from its analytics record
  * (messageConversationOf): the expected rows below are worked out from those bodies.
  */
+
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { buildDirectory, queuesFile, usersFile, wrapUpCodesFile } from '../src/demo/directory.ts';
 import { demoConversations, type GenesysConversationRecord } from '../src/demo/index.ts';
@@ -385,7 +387,7 @@ describe('teams from Genesys groups', () => {
     // The reports rank the source's teams; support.teams (the configuration) wins over them.
     const board = async (top: Record<string, unknown>) =>
       (
-        await leaderboard(store, reportContext(parseConfig(top)), filter(), {
+        await leaderboard(store, reportContext(parseConfig(top), FULL_SCOPE), filter(), {
           metric: 'resolution',
           groupBy: 'team',
           limit: 100,
@@ -477,7 +479,7 @@ describe('messages of Genesys messaging conversations', () => {
     expect(facts[0]?.n).toBe(0);
 
     // The reports see them (and the e-mails'): inbound messages by channel, outbound by source.
-    const ctx = reportContext(config);
+    const ctx = reportContext(config, FULL_SCOPE);
     const inbound = await inboundMessages(store, ctx, filter(), 'week');
     expect([...inbound.channels].sort()).toEqual(['email', 'message']);
     const all = await messageRows(store, false, null);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import { defaultConfig } from '../src/config/index.ts';
 import type { EventLogRow } from '../src/eventlog/index.ts';
 import { computeKpis } from '../src/eventlog/index.ts';
@@ -112,7 +113,7 @@ describe('mining on the Genesys-derived log', () => {
     expect(v.cases).toBe(cases.length);
     expect(v.items.reduce((n, i) => n + i.cases, 0)).toBe(cases.length);
     for (const c of cases) {
-      const detail = await caseDetail(store, 'default', c.ServiceRequest);
+      const detail = await caseDetail(store, 'default', c.ServiceRequest, FULL_SCOPE);
       const events = log.filter((e) => e.ServiceRequest === c.ServiceRequest);
       expect(detail?.events).toEqual(events);
       expect(detail?.conversations).toEqual(c.conversations);

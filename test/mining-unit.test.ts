@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import {
   bottlenecks,
   caseDetail,
@@ -324,11 +325,11 @@ describe('cases', () => {
   });
 
   it('shows one case with its timeline', async () => {
-    const c6 = await caseDetail(store, 'unit', 'c6');
+    const c6 = await caseDetail(store, 'unit', 'c6', FULL_SCOPE);
     expect(c6).toMatchObject({ id: 'c6', activities: ['A', 'C', 'B'], duration: 600, conversations: [] });
     const v = await variants(store, f());
     expect(c6?.variant).toBe(v.items.find((i) => i.activities.join('') === 'ACB')?.variant);
-    const c3 = await caseDetail(store, 'unit', 'c3');
+    const c3 = await caseDetail(store, 'unit', 'c3', FULL_SCOPE);
     expect(c3?.attributes).toEqual({ 'case:region': 'north' });
     expect(c3?.events).toEqual([
       {
@@ -348,12 +349,12 @@ describe('cases', () => {
         attributes: { 'case:region': 'north' },
       },
     ]);
-    expect((await caseDetail(store, 'unit', 'c1'))?.events[1]).toMatchObject({
+    expect((await caseDetail(store, 'unit', 'c1', FULL_SCOPE))?.events[1]).toMatchObject({
       ActivityName: 'B',
       Duration: 300,
     });
-    expect(await caseDetail(store, 'unit', 'nope')).toBeNull();
-    expect(await caseDetail(store, 'default', 'c1')).toBeNull();
+    expect(await caseDetail(store, 'unit', 'nope', FULL_SCOPE)).toBeNull();
+    expect(await caseDetail(store, 'default', 'c1', FULL_SCOPE)).toBeNull();
   });
 });
 

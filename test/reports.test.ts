@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import { type CaseflowConfig, parseConfig } from '../src/config/index.ts';
 import { DEMO_CONFIG, demoTeams } from '../src/demo/config.ts';
 import { buildDirectory } from '../src/demo/directory.ts';
@@ -68,7 +69,7 @@ async function storeWith(
     expect(importedMessages.rejected).toBe(0);
   }
   const config = parseConfig(configInput);
-  return { store, dir, config, ctx: reportContext(config) };
+  return { store, dir, config, ctx: reportContext(config, FULL_SCOPE) };
 }
 
 const filter = (input: ReportFilterInput = {}) => reportFilterSchema.parse(input);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FULL_SCOPE } from '../src/access/index.ts';
 import { workflowsText } from '../src/cli/workflows.ts';
 import { type CaseflowConfig, parseConfig } from '../src/config/index.ts';
 import { writeExport } from '../src/reports/exports.ts';
@@ -837,8 +838,8 @@ describe('export and import round trip', () => {
     };
     const conversationsFile = path.join(out, 'conversations.csv');
     const messagesFile = path.join(out, 'messages.csv');
-    await writeExport(store, { kind: 'conversations', ...range }, conversationsFile);
-    await writeExport(store, { kind: 'messages', ...range }, messagesFile);
+    await writeExport(store, { kind: 'conversations', scope: FULL_SCOPE, ...range }, conversationsFile);
+    await writeExport(store, { kind: 'messages', scope: FULL_SCOPE, ...range }, messagesFile);
     // The exports neutralized the formulas; reading them back restores the text.
     expect(readFileSync(conversationsFile, 'utf8')).toContain(`"'=SUM(A1) and ""quotes"", commas"`);
     expect(readFileSync(conversationsFile, 'utf8')).toContain("'+promo");

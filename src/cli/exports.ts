@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { FULL_SCOPE } from '../access/index.ts';
 import type { Lang } from '../eventlog/index.ts';
 import { makeDirectory } from '../export/tabular.ts';
 import { type ExportRecord, isExpired, listExports } from '../reports/export-history.ts';
@@ -43,7 +44,7 @@ export function registerExportCommands(program: Command, cli: CliContext): void 
         const result = await cli.withStore(async (store) => {
           const progress = new Progress(`Exporting ${kind}`, !opts.json, ' rows');
           try {
-            return await writeExport(store, { kind, lang: opts.lang, ...range }, out, {
+            return await writeExport(store, { kind, lang: opts.lang, scope: FULL_SCOPE, ...range }, out, {
               onProgress: (rows, total) => progress.update(rows, total),
             });
           } finally {

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { FULL_SCOPE } from '../access/index.ts';
 import { type Filter, filterSchema } from '../mining/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -47,7 +48,8 @@ export function filterFromOptions(opts: Record<string, unknown>): Filter {
     activity: opts.activity,
     follows: opts.follows,
   });
-  if (result.success) return result.data;
+  // The CLI is run by whoever owns the data directory: every division, unmasked.
+  if (result.success) return { ...result.data, scope: FULL_SCOPE };
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   throw new UsageError(`--${name}: ${issue?.message}`);

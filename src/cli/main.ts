@@ -16,6 +16,7 @@ import { UsageError } from './errors.ts';
 import { registerExportCommands } from './exports.ts';
 import { formatDuration } from './format.ts';
 import { registerMiningCommands } from './mining.ts';
+import { registerPrivacyCommands } from './privacy.ts';
 import { Progress } from './progress.ts';
 import { registerReportCommands } from './report.ts';
 import { registerSupportCommands, supportImportText } from './support.ts';
@@ -298,7 +299,7 @@ export async function loadDemo(
         importing.update(mb(p.bytesRead), mb(p.bytesTotal), { detail: `${p.conversations} conversations` }),
     });
     importing.stop();
-    const messages = await importMessages(store, files.messages, { source: 'demo' });
+    const messages = await importMessages(store, files.messages, { source: 'demo', privacy: cfg.privacy });
     await prepareMining(store, 'default', showProgress);
     return { dir, import: summary, messages };
   } finally {
@@ -378,6 +379,7 @@ registerReportCommands(program, cli);
 registerExportCommands(program, cli);
 registerWorkflowCommands(program, cli);
 registerUserCommands(program, cli);
+registerPrivacyCommands(program, cli);
 
 async function main(): Promise<void> {
   try {

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { FULL_SCOPE } from '../access/index.ts';
 import type { Lang } from '../eventlog/index.ts';
 import {
   activityDisplay,
@@ -243,7 +244,7 @@ export function registerMiningCommands(
     .action(async (id: string, opts: { dataset: string; lang: Lang; json?: boolean }) => {
       const detail = await cli.withStore(async (store) => {
         await assertDataset(store, opts.dataset);
-        return caseDetail(store, opts.dataset, id);
+        return caseDetail(store, opts.dataset, id, FULL_SCOPE);
       });
       if (!detail) throw new UsageError(`no case ${id} in dataset ${opts.dataset}`);
       const l = activityDisplay(opts.dataset, opts.lang);

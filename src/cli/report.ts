@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
+import { FULL_SCOPE } from '../access/index.ts';
 import {
   type AgentPerformance,
   ANOMALY_FILTERS,
@@ -104,7 +105,7 @@ export function registerReportCommands(program: Command, cli: CliContext): void 
     .option('--csv', 'print the rows as CSV')
     .action(async (name: ReportCommand, opts: Record<string, unknown>) => {
       const options = parseOptions(opts);
-      const ctx = reportContext(cli.config());
+      const ctx = reportContext(cli.config(), FULL_SCOPE);
       const rendered = await cli.withStore((store) => run(store, ctx, name, options));
       if (opts.csv) process.stdout.write(rendered.csv(options.lang));
       else cli.print(Boolean(opts.json), rendered.value, rendered.text);

@@ -50,6 +50,7 @@ export function registerSupportCommands(importCommand: Command, cli: CliContext)
               format: opts.format,
               delimiter: opts.delimiter,
               timeZone: opts.timeZone,
+              privacy: cli.config().privacy,
               onProgress: (read, total) =>
                 progress.update(Math.round(read / 1e5) / 10, Math.round(total / 1e5) / 10),
             });

@@ -38,6 +38,10 @@ export function demoConfig(seed: number = DEFAULT_SEED) {
       defaultSlaTarget: 86_400,
     },
     support: { teams: demoTeams(seed) },
+    // The demo writes no divisions directory file: name its two divisions here.
+    divisions: {
+      names: Object.fromEntries(Object.values(buildDirectory(seed).divisions).map((d) => [d.id, d.name])),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Store } from '../store/index.ts';
+import { type DataScope, FULL_SCOPE } from '../access/index.ts';
+import { caseInScope, type Store } from '../store/index.ts';
 
 export interface KpiFigures {
   cases: number;
@@ -22,10 +23,11 @@ export interface Kpis extends KpiFigures {
 }
 
 /**
- * Headline KPIs of the event log. Case figures are grouped by the case's first media type, conversation
- * figures by the conversation's, event counts by the event's.
+ * Headline KPIs of the event log: of the cases in the viewer's scope, their conversations and events.
+ * Case figures are grouped by the case's first media type, conversation figures by the conversation's,
+ * event counts by the event's. The CLI's scope is FULL_SCOPE (the default); the API passes the viewer's.
  */
-export async function computeKpis(store: Store): Promise<Kpis> {
+export async function computeKpis(store: Store, scope: DataScope = FULL_SCOPE): Promise<Kpis> {
   const rows = await store.db.all<Record<string, number | string | null>>(`
     WITH k AS (
       SELECT media_type, count(*) AS cases,
@@ -35,17 +37,18 @@ export async function computeKpis(store: Store): Promise<Kpis> {
         100.0 * avg(is_reopened::INTEGER) AS reopen,
         avg(service_resolution_time) AS mean_srt, median(service_resolution_time) AS median_srt,
         avg(csat) AS csat, grouping(media_type) AS total
-      FROM cases GROUP BY GROUPING SETS ((media_type), ())),
+      FROM cases WHERE ${caseInScope(scope, 'service_request')} GROUP BY GROUPING SETS ((media_type), ())),
     c AS (
       SELECT media_type, count(*) AS conversations,
         avg((talk_ms + hold_ms + acw_ms) / 1000.0) FILTER (WHERE handled) AS aht, grouping(media_type) AS total
-      FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM case_map)
+      FROM conversations
+      WHERE conversation_id IN (SELECT conversation_id FROM case_map WHERE ${caseInScope(scope, 'service_request')})
       GROUP BY GROUPING SETS ((media_type), ())),
     e AS (
       SELECT MediaType AS media_type, count(*) AS events,
         count(*) FILTER (WHERE ActivityName = 'Customer Satisfaction Survey Sent') AS surveys,
         grouping(MediaType) AS total
-      FROM events GROUP BY GROUPING SETS ((MediaType), ())),
+      FROM events WHERE ${caseInScope(scope, 'ServiceRequest')} GROUP BY GROUPING SETS ((MediaType), ())),
     keys AS (SELECT media_type, total FROM k UNION SELECT media_type, total FROM c UNION SELECT media_type, total FROM e)
     SELECT keys.media_type AS "mediaType", keys.total AS "isTotal",
       coalesce(k.cases, 0)::INTEGER AS cases, coalesce(e.events, 0)::INTEGER AS events,

@@ -1,4 +1,5 @@
-import { EVENT_LOG_COLUMNS, iso, type Store } from '../store/index.ts';
+import type { DataScope } from '../access/index.ts';
+import { caseInScope, eventLogColumns, iso, type Store } from '../store/index.ts';
 import { EVENT_ORDER, type Filter, VARIANT_ID } from './filters.ts';
 import { filteredQuery, num, numOrNull, type PageOptions, paging, rows, sec } from './sql.ts';
 
@@ -121,8 +122,22 @@ export interface CaseDetail {
   events: CaseEvent[];
 }
 
-/** One case's full timeline; null when the dataset has no such case. */
-export async function caseDetail(store: Store, dataset: string, id: string): Promise<CaseDetail | null> {
+/**
+ * One case's full timeline; null when the dataset has no such case, or when it is a Genesys case with no
+ * conversation in the scope's divisions. Queue names and wrap-up codes of its events as the scope shows them.
+ */
+export async function caseDetail(
+  store: Store,
+  dataset: string,
+  id: string,
+  scope: DataScope,
+): Promise<CaseDetail | null> {
+  if (dataset === 'default' && scope.divisions !== 'all') {
+    const visible = await store.db.one<{ yes: boolean }>(`SELECT ${caseInScope(scope, '$id')} AS yes`, {
+      id,
+    });
+    if (!visible?.yes) return null;
+  }
   // Same order and variant id as filteredEvents().
   const summary = await store.db.one<{
     start: string;
@@ -168,7 +183,7 @@ export async function caseDetail(store: Store, dataset: string, id: string): Pro
       { id },
     );
     const events = await store.db.all<CaseEvent>(
-      `SELECT ${EVENT_LOG_COLUMNS} FROM events WHERE ServiceRequest = $id
+      `SELECT ${eventLogColumns(scope)} FROM events WHERE ServiceRequest = $id
          ORDER BY EventTime, activity_order, ConversationId NULLS FIRST, seq`,
       { id },
     );

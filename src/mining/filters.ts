@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDateOrDateTime, toUtcTimestamp } from '../store/index.ts';
+import { type DataScope, FULL_SCOPE } from '../access/index.ts';
+import { caseInScope, parseDateOrDateTime, toUtcTimestamp } from '../store/index.ts';
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -45,11 +46,17 @@ export const filterSchema = z.object({
   follows: list,
 });
 
-export type Filter = z.output<typeof filterSchema>;
+/**
+ * The parsed filter and the viewer's scope: the Genesys log keeps the cases with a conversation in one of
+ * the scope's divisions (an imported dataset is seen whole or not at all: datasetInScope, checked by the
+ * API), and masks queue names without routing:queue:search.
+ */
+export type Filter = z.output<typeof filterSchema> & { scope: DataScope };
 export type FilterInput = z.input<typeof filterSchema>;
 
-export function parseFilter(input: FilterInput = {}): Filter {
-  return filterSchema.parse(input);
+/** The filter of these parameters; the CLI's scope is FULL_SCOPE (the default). */
+export function parseFilter(input: FilterInput = {}, scope: DataScope = FULL_SCOPE): Filter {
+  return { ...filterSchema.parse(input), scope };
 }
 
 /** SQL: order of the events of a case (time, then the activity table's order or the file order). */
@@ -86,6 +93,11 @@ export function filteredEvents(filter: Filter): FilteredSql {
   const inList = (column: string, values: string[]) => `${column} IN (${values.map(param).join(', ')})`;
 
   const caseConditions: string[] = [];
+  const { scope } = filter;
+  if (filter.dataset === 'default' && scope.divisions !== 'all')
+    caseConditions.push(caseInScope(scope, 'cs.case_id'));
+  if (scope.maskQueues && filter.queue?.length)
+    throw new RangeError('queue: filtering by queue needs the permission routing:queue:search');
   const from = filter.from ? param(toUtcTimestamp(filter.from, 'from')) : null;
   const to = filter.to ? param(toUtcTimestamp(filter.to, 'to')) : null;
   if (filter.dateMode === 'start') {
@@ -128,9 +140,10 @@ export function filteredEvents(filter: Filter): FilteredSql {
   if (filter.maxDuration !== undefined) caseConditions.push(`cs.duration <= ${param(filter.maxDuration)}`);
 
   const where = caseConditions.length ? `WHERE ${caseConditions.join(' AND ')}` : '';
+  const columns = scope.maskQueues ? '* REPLACE (NULL::VARCHAR AS queue_name)' : '*';
   // mining_ev / mining_cases hold positions, next events and case figures (src/mining/materialize.ts).
   const sql = `WITH
-  ev AS NOT MATERIALIZED (SELECT * FROM mining_ev WHERE dataset = $dataset),
+  ev AS NOT MATERIALIZED (SELECT ${columns} FROM mining_ev WHERE dataset = $dataset),
   case_stats AS NOT MATERIALIZED (SELECT * FROM mining_cases WHERE dataset = $dataset),
   sel AS (SELECT cs.case_id FROM case_stats cs ${where}),
   fev AS NOT MATERIALIZED (SELECT ev.* FROM ev${where ? ' JOIN sel USING (case_id)' : ''})`;

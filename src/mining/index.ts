@@ -25,7 +25,13 @@ export {
   designedFlowsFor,
   NoDesignedFlowError,
 } from './conformance.ts';
-export { assertDataset, type DatasetItem, datasets, UnknownDatasetError } from './datasets.ts';
+export {
+  assertDataset,
+  type DatasetAccess,
+  type DatasetItem,
+  datasets,
+  UnknownDatasetError,
+} from './datasets.ts';
 export { type Facets, facets } from './facets.ts';
 export {
   EVENT_ORDER,

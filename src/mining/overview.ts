@@ -1,4 +1,4 @@
-import { iso, type Store, toUtcTimestamp } from '../store/index.ts';
+import { caseInScope, iso, type Store, toUtcTimestamp } from '../store/index.ts';
 import { caseFacts } from './case-facts.ts';
 import type { Filter } from './filters.ts';
 import { filteredQuery, num, pct, rows, secOrNull } from './sql.ts';
@@ -177,10 +177,15 @@ async function periodOf(store: Store, filter: Filter, timeZone: string): Promise
   };
   const local = (utc: string) => `timezone(${param('tz', timeZone)}, timezone('UTC', ${utc}))`;
   const utc = (local: string) => `timezone('UTC', timezone(${param('tz', timeZone)}, ${local}))`;
+  // The last day with data the viewer sees.
+  const visible =
+    filter.dataset === 'default' && filter.scope.divisions !== 'all'
+      ? ` AND ${caseInScope(filter.scope, 'case_id')}`
+      : '';
   const to = filter.to
     ? `CAST(${param('to', toUtcTimestamp(filter.to, 'to'))} AS TIMESTAMP)`
     : utc(
-        `CAST(CAST(${local(`coalesce((SELECT max(ts) FROM mining_events WHERE dataset = ${param('dataset', filter.dataset)}),
+        `CAST(CAST(${local(`coalesce((SELECT max(ts) FROM mining_events WHERE dataset = ${param('dataset', filter.dataset)}${visible}),
         timezone('UTC', current_timestamp))`)} AS DATE) + 1 AS TIMESTAMP)`,
       );
   const from = filter.from

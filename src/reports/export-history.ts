@@ -1,4 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { DataScope } from '../access/index.ts';
 import type { Lang } from '../eventlog/index.ts';
 import type {
   ExportKind,
@@ -8,9 +10,10 @@ import type {
 } from '../store/operational/schema.ts';
 
 /**
- * The export history: the `exports` table of the operational store (migration 0002_exports.sql). Each
- * export goes queued → running → succeeded | failed; a succeeded one becomes expired when the clean-up
- * deletes its file. Times are ISO-8601 UTC strings from the caller's clock.
+ * The export history: the `exports` table of the operational store (migrations 0002_exports.sql,
+ * 0007_export_scope.sql). Each export goes queued → running → succeeded | failed; a succeeded one becomes
+ * expired when the clean-up deletes its file. Times are ISO-8601 UTC strings from the caller's clock. Each
+ * export keeps who requested it and their DataScope: the worker applies it, the API shows a user their own.
  */
 
 export const EXPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'expired'] as const;
@@ -42,6 +45,25 @@ export interface ExportRecord {
   startedAt: string | null;
   finishedAt: string | null;
   expiresAt: string | null;
+  /** The requesting user's id; null for exports requested before access control. */
+  requestedBy: string | null;
+  /** What the file may hold (the requester's divisions and masking); null: everything (older exports). */
+  scope: DataScope | null;
+}
+
+const scopeSchema = z.object({
+  divisions: z.union([z.literal('all'), z.array(z.string())]),
+  maskWrapUpCodes: z.boolean(),
+  maskQueues: z.boolean(),
+});
+
+/** A stored scope that cannot be read shows nothing (no division, everything masked). */
+const NOTHING: DataScope = { divisions: [], maskWrapUpCodes: true, maskQueues: true };
+
+function storedScope(value: unknown): DataScope | null {
+  if (value === null) return null;
+  const parsed = scopeSchema.safeParse(value);
+  return parsed.success ? parsed.data : NOTHING;
 }
 
 type Db = Kysely<OperationalSchema>;
@@ -68,13 +90,22 @@ function toRecord(row: Selectable<ExportsTable>): ExportRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     expiresAt: row.expires_at,
+    requestedBy: row.requested_by,
+    scope: storedScope(row.scope),
   };
 }
 
-/** Queues an export. */
+/** Queues an export of a user (requestedBy) with what they may see (scope). */
 export async function createExport(
   db: Db,
-  request: { kind: ExportKind; from: string; to: string; lang: Lang },
+  request: {
+    kind: ExportKind;
+    from: string;
+    to: string;
+    lang: Lang;
+    requestedBy: string;
+    scope: DataScope;
+  },
   now: Date,
 ): Promise<ExportRecord> {
   const row = await db
@@ -84,6 +115,8 @@ export async function createExport(
       range_from: request.from,
       range_to: request.to,
       lang: request.lang,
+      requested_by: request.requestedBy,
+      scope: JSON.stringify(request.scope),
       created_at: now.toISOString(),
     })
     .returningAll()
@@ -91,9 +124,11 @@ export async function createExport(
   return toRecord(row);
 }
 
-/** The history, newest first. */
-export async function listExports(db: Db, limit = 100): Promise<ExportRecord[]> {
-  const rows = await db.selectFrom('exports').selectAll().orderBy('id', 'desc').limit(limit).execute();
+/** The history, newest first: every export, or those `requestedBy` the given user. */
+export async function listExports(db: Db, limit = 100, requestedBy?: string): Promise<ExportRecord[]> {
+  let query = db.selectFrom('exports').selectAll();
+  if (requestedBy !== undefined) query = query.where('requested_by', '=', requestedBy);
+  const rows = await query.orderBy('id', 'desc').limit(limit).execute();
   return rows.map(toRecord);
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { type DataScope, FULL_SCOPE } from '../access/index.ts';
 import type { Lang } from '../eventlog/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
 import type { ExportKind } from '../store/operational/schema.ts';
@@ -97,8 +98,15 @@ export class ExportRunner {
     this.kick();
   }
 
-  /** Queues an export and wakes the worker. */
-  async submit(request: { kind: ExportKind; from: number; to: number; lang: Lang }): Promise<ExportRecord> {
+  /** Queues an export of a user, written with what they may see (scope), and wakes the worker. */
+  async submit(request: {
+    kind: ExportKind;
+    from: number;
+    to: number;
+    lang: Lang;
+    requestedBy: string;
+    scope: DataScope;
+  }): Promise<ExportRecord> {
     const record = await createExport(
       this.db,
       {
@@ -106,6 +114,8 @@ export class ExportRunner {
         from: new Date(request.from).toISOString(),
         to: new Date(request.to).toISOString(),
         lang: request.lang,
+        requestedBy: request.requestedBy,
+        scope: request.scope,
       },
       this.now(),
     );
@@ -155,7 +165,14 @@ export class ExportRunner {
     try {
       const result = await writeExport(
         this.options.store,
-        { kind: job.kind, from: Date.parse(job.from), to: Date.parse(job.to), lang: job.lang },
+        {
+          kind: job.kind,
+          from: Date.parse(job.from),
+          to: Date.parse(job.to),
+          lang: job.lang,
+          // Exports requested before access control were made of everything.
+          scope: job.scope ?? FULL_SCOPE,
+        },
         this.file(job.id),
         {
           signal: this.abort.signal,

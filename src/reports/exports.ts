@@ -1,8 +1,17 @@
 import { open, rename, rm } from 'node:fs/promises';
 import type { Json } from '@duckdb/node-api';
+import type { DataScope } from '../access/index.ts';
 import { ATTRIBUTES, type Lang } from '../eventlog/index.ts';
 import { activitySql, EVENT_LOG_ORDER } from '../export/index.ts';
-import { iso, type Store } from '../store/index.ts';
+import {
+  caseInScope,
+  conversationInScope,
+  iso,
+  messageInScope,
+  queueSql,
+  type Store,
+  wrapUpCodeSql,
+} from '../store/index.ts';
 import type { ExportKind } from '../store/operational/schema.ts';
 import { csvLine } from './csv.ts';
 
@@ -19,6 +28,10 @@ import { csvLine } from './csv.ts';
  * - eventlog: the 20 event-log attributes of the events whose EventTime is in the range, in the order of
  *   the event log (ServiceRequest, EventTime); `lang=fr` gives French activity names. The headers are the
  *   attribute names in both languages (they are identifiers, like in `caseflow export eventlog`).
+ *
+ * Each export holds what its requester may see (`scope`): the conversations of their divisions, the
+ * messages of those conversations (a message of no conversation: the default division), the events of the
+ * cases of their divisions; QueueName and WrapUpCode empty where the scope masks them.
  *
  * Ranges are [from, to) in UTC. Times are ISO-8601 UTC with milliseconds, durations in seconds, booleans
  * true/false, unknown values empty. Every cell goes through csvCell: text starting with = + - @ (or a tab
@@ -38,6 +51,8 @@ export interface ExportRequest {
   /** Exclusive, epoch ms (UTC). */
   to: number;
   lang: Lang;
+  /** What the file may hold: the requester's (the CLI: FULL_SCOPE). */
+  scope: DataScope;
 }
 
 export interface ExportResult {
@@ -144,8 +159,15 @@ const RANGE = (column: string): string =>
 const MESSAGE_COLUMNS = `${iso('sent_at')}, sender_id, sender_type, contact_id, message_id, contact_type,
   message_type, content`;
 
+/** `AND <condition>` unless the condition is TRUE (a scope of every division keeps the plain query). */
+const and = (condition: string): string => (condition === 'TRUE' ? '' : ` AND ${condition}`);
+
 /** The rows of an export (columns in header order) and how many there are. */
-function exportQuery(kind: ExportKind, lang: Lang): { rows: string; count: string } {
+function exportQuery(kind: ExportKind, lang: Lang, scope: DataScope): { rows: string; count: string } {
+  const conversations = and(conversationInScope(scope, 'conversation_id'));
+  // Messages are counted on the view (their linked conversation) only when the scope needs it.
+  const messages = and(messageInScope(scope, 'conversation_id'));
+  const messageCount = messages ? 'support_message_facts' : 'support_messages';
   switch (kind) {
     case 'conversations':
       return {
@@ -155,32 +177,35 @@ function exportQuery(kind: ExportKind, lang: Lang): { rows: string; count: strin
             coalesce(resolver_name, resolver_id), ${seconds('first_response_seconds')},
             ${seconds('resolution_seconds')}, category, summary
           FROM support_conversation_facts
-          WHERE resolved_at IS NOT NULL AND ${RANGE('resolved_at')}
+          WHERE resolved_at IS NOT NULL AND ${RANGE('resolved_at')}${conversations}
           ORDER BY resolved_at, conversation_id`,
-        count: `SELECT count(*)::INTEGER FROM support_conversations WHERE resolved_at IS NOT NULL AND ${RANGE('resolved_at')}`,
+        count: `SELECT count(*)::INTEGER FROM support_conversations
+          WHERE resolved_at IS NOT NULL AND ${RANGE('resolved_at')}${conversations}`,
       };
     case 'messages':
       return {
-        rows: `SELECT ${MESSAGE_COLUMNS} FROM support_message_facts WHERE ${RANGE('sent_at')}
+        rows: `SELECT ${MESSAGE_COLUMNS} FROM support_message_facts WHERE ${RANGE('sent_at')}${messages}
           ORDER BY sent_at, message_id`,
-        count: `SELECT count(*)::INTEGER FROM support_messages WHERE ${RANGE('sent_at')}`,
+        count: `SELECT count(*)::INTEGER FROM ${messageCount} WHERE ${RANGE('sent_at')}${messages}`,
       };
     case 'failed-messages':
       return {
         rows: `SELECT ${MESSAGE_COLUMNS}, failure_reason FROM support_message_facts
-          WHERE status = 'failed' AND ${RANGE('sent_at')} ORDER BY sent_at, message_id`,
-        count: `SELECT count(*)::INTEGER FROM support_messages WHERE status = 'failed' AND ${RANGE('sent_at')}`,
+          WHERE status = 'failed' AND ${RANGE('sent_at')}${messages} ORDER BY sent_at, message_id`,
+        count: `SELECT count(*)::INTEGER FROM ${messageCount}
+          WHERE status = 'failed' AND ${RANGE('sent_at')}${messages}`,
       };
     case 'eventlog':
       return {
         rows: `
           SELECT ServiceRequest, ConversationId, ${activitySql(lang)}, ${iso('EventTime')}, ${iso('EventEndTime')},
-            Duration, SourceSystem, ${iso('LastDataUpdate')}, MediaType, AgentId, AgentName, QueueName,
-            WrapUpCode, ServiceRequestType, CustomerSatisfactionScore, SlaTargetResolutionTime,
-            ServiceResolutionTime, IsSlaCompliant, IsReopened, IsFirstContactResolution
-          FROM events WHERE ${RANGE('EventTime')}
+            Duration, SourceSystem, ${iso('LastDataUpdate')}, MediaType, AgentId, AgentName,
+            ${queueSql(scope, 'QueueName')}, ${wrapUpCodeSql(scope, 'WrapUpCode')}, ServiceRequestType,
+            CustomerSatisfactionScore, SlaTargetResolutionTime, ServiceResolutionTime, IsSlaCompliant, IsReopened,
+            IsFirstContactResolution
+          FROM events WHERE ${RANGE('EventTime')}${and(caseInScope(scope, 'ServiceRequest'))}
           ${EVENT_LOG_ORDER}`,
-        count: `SELECT count(*)::INTEGER FROM events WHERE ${RANGE('EventTime')}`,
+        count: `SELECT count(*)::INTEGER FROM events WHERE ${RANGE('EventTime')}${and(caseInScope(scope, 'ServiceRequest'))}`,
       };
   }
 }
@@ -211,7 +236,7 @@ export async function writeExport(
 ): Promise<ExportResult> {
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
-  const query = exportQuery(request.kind, request.lang);
+  const query = exportQuery(request.kind, request.lang, request.scope);
   const params = { range_from: timestampText(request.from), range_to: timestampText(request.to) };
   const temp = `${file}.part`;
   const db = await store.db.fork();

@@ -4,8 +4,15 @@
  * the organization's calendar, and the business-hours versions of first-response and resolution times.
  */
 import { z } from 'zod';
+import type { DataScope } from '../access/index.ts';
 import { businessHoursOf, type CaseflowConfig } from '../config/index.ts';
-import { parseDateOrDateTime, type Store, toUtcTimestamp } from '../store/index.ts';
+import {
+  conversationInScope,
+  messageInScope,
+  parseDateOrDateTime,
+  type Store,
+  toUtcTimestamp,
+} from '../store/index.ts';
 import { type CsvValue, toCsv } from './csv.ts';
 import {
   type BusinessHours,
@@ -83,8 +90,13 @@ export const intervalSchema = z
   .default('day')
   .describe('period of each row: day, week (from Monday) or month, in the organization time zone');
 
-/** What the reports read from the configuration. */
+/** What the reports read from the configuration, and whose view they are. */
 export interface ReportContext {
+  /**
+   * The viewer's divisions: the conversations of those divisions, and the messages of those conversations
+   * (a message of no conversation is in the default division). The CLI's is FULL_SCOPE.
+   */
+  scope: DataScope;
   /** organization.timeZone: weekdays, hours and periods are of this zone. */
   timeZone: string;
   /** support.teams: they win over the team the source gives. */
@@ -93,8 +105,9 @@ export interface ReportContext {
   businessHours: BusinessHours;
 }
 
-export function reportContext(config: CaseflowConfig): ReportContext {
+export function reportContext(config: CaseflowConfig, scope: DataScope): ReportContext {
   return {
+    scope,
     timeZone: config.organization.timeZone,
     teams: config.support.teams,
     businessHours: businessHoursOf(config),
@@ -183,7 +196,7 @@ export function conversationsSql(
   role: AgentRole,
   extra: readonly string[] = [],
 ): string {
-  const where = [...extra];
+  const where = [...visibleConversations(ctx), ...extra];
   if (filter.from) where.push(`c.opened_at >= ${p.timestamp(filter.from, 'from')}`);
   if (filter.to) where.push(`c.opened_at < ${p.timestamp(filter.to, 'to')}`);
   if (filter.channel?.length) where.push(`c.channel IN (${p.list(filter.channel)})`);
@@ -191,6 +204,16 @@ export function conversationsSql(
   if (filter.team?.length) where.push(teamCondition(p, ctx, filter.team, role));
   return `SELECT c.*, ${assigneeTeamSql(ctx.teams)} AS assignee_team, ${resolverTeamSql(ctx.teams)} AS resolver_team
     FROM support_conversation_facts c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+/** SQL conditions on support conversation `alias`: in the viewer's divisions (none for every division). */
+export function visibleConversations(ctx: ReportContext, alias = 'c'): string[] {
+  return ctx.scope.divisions === 'all' ? [] : [conversationInScope(ctx.scope, `${alias}.conversation_id`)];
+}
+
+/** SQL conditions on a message of support_message_facts `alias`: its conversation is in the viewer's divisions. */
+export function visibleMessages(ctx: ReportContext, alias = 'm'): string[] {
+  return ctx.scope.divisions === 'all' ? [] : [messageInScope(ctx.scope, `${alias}.conversation_id`)];
 }
 
 /** SQL: a period's first day (DATE) of a UTC TIMESTAMP expression, on the organization's calendar. */
@@ -288,11 +311,13 @@ export function rowsCsv<R>(columns: readonly CsvColumn<R>[], rows: readonly R[],
   );
 }
 
-/** Every team a filter can name: the configured ones and those the sources give, sorted. */
+/** Every team a filter can name: the configured ones and those the sources give (in the viewer's divisions), sorted. */
 export async function teamNames(store: Store, ctx: ReportContext): Promise<string[]> {
+  const visible = visibleConversations(ctx);
+  const where = visible.length ? ` WHERE ${visible.join(' AND ')}` : '';
   const rows = await store.db.all<{ team: string }>(
-    `SELECT DISTINCT ${assigneeTeamSql(ctx.teams)} AS team FROM support_conversation_facts c
-     UNION SELECT DISTINCT ${resolverTeamSql(ctx.teams)} FROM support_conversation_facts c`,
+    `SELECT DISTINCT ${assigneeTeamSql(ctx.teams)} AS team FROM support_conversation_facts c${where}
+     UNION SELECT DISTINCT ${resolverTeamSql(ctx.teams)} FROM support_conversation_facts c${where}`,
   );
   const names = new Set([...Object.keys(ctx.teams), ...rows.map((r) => r.team).filter(Boolean)]);
   return [...names].sort((a, b) => a.localeCompare(b));

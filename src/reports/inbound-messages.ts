@@ -18,6 +18,7 @@ import {
   rowsCsv,
   SqlParams,
   teamCondition,
+  visibleMessages,
 } from './filters.ts';
 
 export interface InboundMessagesRow {
@@ -41,7 +42,7 @@ export async function inboundMessages(
   interval: Interval,
 ): Promise<InboundMessages> {
   const p = new SqlParams();
-  const where = [`m.direction = 'inbound'`];
+  const where = [`m.direction = 'inbound'`, ...visibleMessages(ctx)];
   if (filter.from) where.push(`m.sent_at >= ${p.timestamp(filter.from, 'from')}`);
   if (filter.to) where.push(`m.sent_at < ${p.timestamp(filter.to, 'to')}`);
   if (filter.channel?.length) where.push(`m.channel IN (${p.list(filter.channel)})`);

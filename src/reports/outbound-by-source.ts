@@ -17,6 +17,7 @@ import {
   type ReportLang,
   rowsCsv,
   SqlParams,
+  visibleMessages,
 } from './filters.ts';
 
 export interface OutboundBySourceRow {
@@ -38,7 +39,7 @@ export async function outboundBySource(
   interval: Interval,
 ): Promise<OutboundBySource> {
   const p = new SqlParams();
-  const where = [`m.direction = 'outbound'`];
+  const where = [`m.direction = 'outbound'`, ...visibleMessages(ctx)];
   if (filter.from) where.push(`m.sent_at >= ${p.timestamp(filter.from, 'from')}`);
   if (filter.to) where.push(`m.sent_at < ${p.timestamp(filter.to, 'to')}`);
   if (filter.channel?.length) where.push(`m.channel IN (${p.list(filter.channel)})`);

@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { AccessService } from '../access/index.ts';
 import type { CaseflowConfig } from '../config/index.ts';
+import type { Clock } from '../journey/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
@@ -21,7 +22,9 @@ import { accessRoutes, requestAuthenticator } from './routes/access.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { exportsRoutes } from './routes/exports.ts';
 import { homeRoutes } from './routes/home.ts';
+import { journeyRoutes } from './routes/journey.ts';
 import { miningRoutes } from './routes/mining.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { reportsRoutes } from './routes/reports.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
@@ -50,6 +53,8 @@ export interface AppOptions {
   authenticator?: Authenticator | null;
   /** The clock of sessions and tokens (tests); default Date.now. */
   now?: () => number;
+  /** The customer journey's clock: the time and the live-status timers (tests); default the system clock. */
+  journeyClock?: Clock;
   /** Background data exports (with `operational`): clock, clean-up period, retention (tests set them). */
   exports?: Pick<ExportRunnerOptions, 'now' | 'cleanupEveryMs' | 'retentionMs' | 'progressEveryMs'>;
 }
@@ -132,11 +137,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accessRoutes, {
     service: accessService,
     config: options.config.access,
+    divisions: options.config.divisions,
+    store: options.store,
     devMode: authenticator === null,
   });
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
   await app.register(reportsRoutes, { store: options.store, config: options.config });
+  await app.register(journeyRoutes, {
+    store: options.store,
+    config: options.config,
+    operational: options.operational,
+    clock: options.journeyClock,
+    env: options.env,
+  });
   // Workflows: trigger scan (at start, every scanIntervalSeconds, after each sync) and outbox delivery.
   const workflows = options.operational
     ? new WorkflowService({
@@ -173,6 +187,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onReady', () => exportRunner.start());
     app.addHook('onClose', () => exportRunner.stop());
     await app.register(exportsRoutes, { runner: exportRunner });
+    await app.register(privacyRoutes, {
+      store: options.store,
+      config: options.config,
+      operational: options.operational,
+      env: options.env,
+    });
   }
   if (workflows) {
     app.addHook('onClose', () => workflows.stop());

@@ -1,4 +1,5 @@
-import { type CaseflowConfig, derivationFingerprint } from '../config/index.ts';
+import { type DataScope, FULL_SCOPE } from '../access/index.ts';
+import { type CaseflowConfig, type DivisionsConfig, derivationFingerprint } from '../config/index.ts';
 import {
   activityOrder,
   type ConversationFacts,
@@ -9,6 +10,15 @@ import {
   requestType,
   type Survey,
 } from '../eventlog/index.ts';
+import { buildCustomerIdentifiers } from '../journey/identifiers.ts';
+import {
+  buildDivisions,
+  caseInScope,
+  divisionRules,
+  fillRecordDivisions,
+  queueSql,
+  wrapUpCodeSql,
+} from './divisions.ts';
 import { AnalyticsDb, appendRow, type Cell, iso } from './duckdb.ts';
 import {
   appendSupportFacts,
@@ -58,6 +68,8 @@ export interface EventLogFilter {
   from?: string;
   /** Exclusive upper bound on EventTime. */
   to?: string;
+  /** The viewer's divisions and masking (cases of their divisions only); absent: FULL_SCOPE (the CLI). */
+  scope?: DataScope;
 }
 
 export interface CaseSummary {
@@ -145,6 +157,7 @@ export class Store {
         );
       }
       await this.appendDerived(batch, true);
+      await fillRecordDivisions(this.db, true);
     });
   }
 
@@ -356,9 +369,13 @@ export class Store {
           return type === null ? [] : [[f.conversationId, type] as [string, string]];
         }),
       );
+      await fillRecordDivisions(this.db);
+      await buildDivisions(this.db, divisionRules(config.divisions));
+      await buildCustomerIdentifiers(this.db);
       const counts = await this.db.one<{ events: number }>('SELECT count(*)::INTEGER AS events FROM events');
       await this.db.run(`DELETE FROM meta WHERE key = 'regroup_pending'`);
       await this.bumpDataVersion('default');
+      await this.setMeta('divisions', await this.divisionsStamp(config.divisions));
       return { cases: grouping.cases.length, events: counts?.events ?? 0 };
     });
   }
@@ -378,6 +395,30 @@ export class Store {
   ): Promise<EventLogRow[]> {
     const { sql, params } = eventLogQuery(filter, page);
     return this.db.all<EventLogRow>(sql, params);
+  }
+
+  /**
+   * Rebuilds the conversations' and cases' divisions when the data (a support import) or the divisions
+   * configuration changed since they were built; true when it did. A regroup builds them too.
+   */
+  async refreshDivisions(divisions: DivisionsConfig): Promise<boolean> {
+    const stamp = await this.divisionsStamp(divisions);
+    if ((await this.getMeta('divisions')) === stamp) return false;
+    await this.db.transaction(async () => {
+      await fillRecordDivisions(this.db);
+      await buildDivisions(this.db, divisionRules(divisions));
+      await this.setMeta('divisions', stamp);
+    });
+    return true;
+  }
+
+  /** What conversation_divisions is built from: the data versions and the configuration's rules. */
+  private async divisionsStamp(divisions: DivisionsConfig): Promise<string> {
+    return JSON.stringify({
+      rules: divisionRules(divisions),
+      default: await this.dataVersion('default'),
+      support: await this.dataVersion('support'),
+    });
   }
 
   async countEvents(filter: EventLogFilter = {}): Promise<number> {
@@ -418,6 +459,8 @@ export class Store {
         'an interrupted import or rebuild left cases and events behind its records: regrouped them.',
       );
     }
+    // Support data imported since, or a changed divisions configuration: no rebuild needed.
+    await this.refreshDivisions(config.divisions);
     const stored = await this.getMeta('derivation');
     if (
       (options.checkDerivation ?? true) &&
@@ -445,6 +488,64 @@ export class Store {
     return (await this.getMeta('regroup_pending')) === '1';
   }
 
+  /**
+   * Deletes these conversations from every table holding rows of conversations (each base table with a
+   * conversation_id column, events, case_ids) and the support rows of these contact ids (contact_id, or the
+   * sender id of a contact's message), in one transaction; cases and events are regrouped by the caller
+   * (pending until then). Returns the rows deleted per table.
+   */
+  async deleteConversations(
+    conversationIds: readonly string[],
+    contactIds: readonly string[] = [],
+  ): Promise<Record<string, number>> {
+    return this.db.transaction(async () => {
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE delete_conversation_ids (id VARCHAR);
+        CREATE OR REPLACE TEMP TABLE delete_contact_ids (id VARCHAR);`);
+      for (const [table, ids] of [
+        ['delete_conversation_ids', conversationIds],
+        ['delete_contact_ids', contactIds],
+      ] as const) {
+        const app = await this.db.appender(table);
+        for (const id of ids) appendRow(app, [id]);
+        app.closeSync();
+      }
+      const tables = await this.db.all<{ name: string }>(`
+        SELECT c.table_name AS name FROM duckdb_columns() c
+        JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
+        WHERE c.column_name = 'conversation_id' AND NOT t.temporary AND t.database_name = current_database()
+        ORDER BY name`);
+      const ofConversations = (column: string) => `${column} IN (SELECT id FROM delete_conversation_ids)`;
+      const ofContacts = (column: string) => `${column} IN (SELECT id FROM delete_contact_ids)`;
+      const where = new Map(tables.map((t) => [t.name, ofConversations('conversation_id')]));
+      where.set('case_ids', ofConversations('first_conversation_id'));
+      where.set('events', ofConversations('ConversationId'));
+      where.set(
+        'support_conversations',
+        `${ofConversations('conversation_id')} OR ${ofContacts('contact_id')}`,
+      );
+      where.set(
+        'support_messages',
+        `${ofConversations('conversation_id')} OR ${ofContacts('contact_id')}
+          OR (sender_type = 'contact' AND ${ofContacts('sender_id')})`,
+      );
+      const deleted: Record<string, number> = {};
+      for (const [table, condition] of where) {
+        const row = await this.db.one<{ n: number }>(
+          `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${condition}`,
+        );
+        const n = row?.n ?? 0;
+        deleted[table] = n;
+        if (n > 0) await this.db.run(`DELETE FROM ${table} WHERE ${condition}`);
+      }
+      await this.db.run('DROP TABLE delete_conversation_ids; DROP TABLE delete_contact_ids;');
+      if (Object.values(deleted).some((n) => n > 0)) {
+        await this.markRegroupPending();
+        await this.bumpDataVersion('support');
+      }
+      return deleted;
+    });
+  }
+
   async unmatchedSurveys(): Promise<number> {
     const row = await this.db.one<{ n: number }>(
       'SELECT count(*)::INTEGER AS n FROM surveys WHERE conversation_id NOT IN (SELECT conversation_id FROM conversations)',
@@ -452,10 +553,18 @@ export class Store {
     return row?.n ?? 0;
   }
 
-  async counts(): Promise<{ conversations: number; cases: number; events: number }> {
+  /** What is stored; with a scope of some divisions, the cases in scope, their conversations and events. */
+  async counts(
+    scope: DataScope = FULL_SCOPE,
+  ): Promise<{ conversations: number; cases: number; events: number }> {
+    const conversations =
+      scope.divisions === 'all'
+        ? 'SELECT count(*) FROM raw_conversations'
+        : `SELECT count(*) FROM case_map WHERE ${caseInScope(scope, 'service_request')}`;
     const row = await this.db.one<{ conversations: number; cases: number; events: number }>(`
-      SELECT (SELECT count(*) FROM raw_conversations)::INTEGER AS conversations,
-        (SELECT count(*) FROM cases)::INTEGER AS cases, (SELECT count(*) FROM events)::INTEGER AS events`);
+      SELECT (${conversations})::INTEGER AS conversations,
+        (SELECT count(*) FROM cases WHERE ${caseInScope(scope, 'service_request')})::INTEGER AS cases,
+        (SELECT count(*) FROM events WHERE ${caseInScope(scope, 'ServiceRequest')})::INTEGER AS events`);
     return row ?? { conversations: 0, cases: 0, events: 0 };
   }
 
@@ -532,6 +641,8 @@ ORDER BY m.service_request, ev.event_time, ev.activity_order, ev.conversation_id
 
 function eventFilter(filter: EventLogFilter): { where: string; params: Record<string, string> } {
   const clauses: string[] = [];
+  if (filter.scope && filter.scope.divisions !== 'all')
+    clauses.push(caseInScope(filter.scope, 'ServiceRequest'));
   const params: Record<string, string> = {};
   if (filter.from) {
     clauses.push('EventTime >= CAST($from AS TIMESTAMP)');
@@ -556,15 +667,24 @@ export function toUtcTimestamp(value: string, name: string): string {
   return new Date(time).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** SQL select list of the `events` table as the 20 attributes (times as ISO-8601 UTC strings). */
-export const EVENT_LOG_COLUMNS = `ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId",
+/**
+ * SQL select list of the `events` table as the 20 attributes (times as ISO-8601 UTC strings), QueueName and
+ * WrapUpCode NULL where the scope masks them.
+ */
+export const eventLogColumns = (
+  scope: DataScope,
+): string => `ServiceRequest AS "ServiceRequest", ConversationId AS "ConversationId",
   ActivityName AS "ActivityName", ${iso('EventTime')} AS "EventTime", ${iso('EventEndTime')} AS "EventEndTime",
   Duration AS "Duration", SourceSystem AS "SourceSystem", ${iso('LastDataUpdate')} AS "LastDataUpdate",
-  MediaType AS "MediaType", AgentId AS "AgentId", AgentName AS "AgentName", QueueName AS "QueueName",
-  WrapUpCode AS "WrapUpCode", ServiceRequestType AS "ServiceRequestType",
+  MediaType AS "MediaType", AgentId AS "AgentId", AgentName AS "AgentName",
+  ${queueSql(scope, 'QueueName')} AS "QueueName", ${wrapUpCodeSql(scope, 'WrapUpCode')} AS "WrapUpCode",
+  ServiceRequestType AS "ServiceRequestType",
   CustomerSatisfactionScore AS "CustomerSatisfactionScore", SlaTargetResolutionTime AS "SlaTargetResolutionTime",
   ServiceResolutionTime AS "ServiceResolutionTime", IsSlaCompliant AS "IsSlaCompliant", IsReopened AS "IsReopened",
   IsFirstContactResolution AS "IsFirstContactResolution"`;
+
+/** eventLogColumns of everything, unmasked. */
+export const EVENT_LOG_COLUMNS = eventLogColumns(FULL_SCOPE);
 
 /** SQL of a number column as plain text: integers without ".0". */
 export const numberText = (column: string): string =>
@@ -577,7 +697,7 @@ function eventLogQuery(
   const { where, params } = eventFilter(filter);
   const limit = page ? `LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}` : '';
   const sql = `
-    SELECT ${EVENT_LOG_COLUMNS}
+    SELECT ${eventLogColumns(filter.scope ?? FULL_SCOPE)}
     FROM events ${where}
     ORDER BY ServiceRequest, EventTime, activity_order, ConversationId, seq ${limit}`;
   return { sql, params };

@@ -1,4 +1,14 @@
-export { caseInScope, conversationInScope } from './divisions.ts';
+export {
+  caseInScope,
+  conversationInScope,
+  type DivisionItem,
+  datasetDivision,
+  datasetInScope,
+  listDivisions,
+  messageInScope,
+  queueSql,
+  wrapUpCodeSql,
+} from './divisions.ts';
 export { AnalyticsDb, iso } from './duckdb.ts';
 export {
   type CaseSummary,
@@ -6,6 +16,7 @@ export {
   type DirectoryKind,
   EVENT_LOG_COLUMNS,
   type EventLogFilter,
+  eventLogColumns,
   numberText,
   parseDateOrDateTime,
   Store,

@@ -31,9 +31,18 @@ CREATE TABLE IF NOT EXISTS conversation_events (
 CREATE TABLE IF NOT EXISTS conversation_support_facts (
   conversation_id VARCHAR, originating_direction VARCHAR, wrap_up_note VARCHAR, handle_ms DOUBLE);
 -- Divisions (src/store/divisions.ts): of each conversation (Genesys divisionIds, else the configuration's
--- divisions mapping), and of each case (the union of its conversations'). Rebuilt with every regroup.
+-- divisions mapping), and of each case (the union of its conversations'). Rebuilt with every regroup, and
+-- when the store is opened after support data or the divisions configuration changed. conversation_id ''
+-- holds the division of the messages that belong to no conversation.
 CREATE TABLE IF NOT EXISTS conversation_divisions (conversation_id VARCHAR, division_id VARCHAR);
 CREATE TABLE IF NOT EXISTS case_divisions (service_request VARCHAR, division_id VARCHAR);
+-- The divisionIds of each stored Genesys record (NULL: it has none), read once when the record is saved.
+CREATE TABLE IF NOT EXISTS record_divisions (conversation_id VARCHAR, division_id VARCHAR);
+-- Customer identifiers of each Genesys conversation (src/journey/identifiers.ts): kind externalContactId |
+-- phone | email | messaging, the normalized value, the key ('phone:+33612345678'), seen_at = its start.
+-- Rebuilt with every regroup.
+CREATE TABLE IF NOT EXISTS customer_identifiers (
+  conversation_id VARCHAR, kind VARCHAR, value VARCHAR, key VARCHAR, seen_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS case_map (conversation_id VARCHAR, service_request VARCHAR);
 CREATE TABLE IF NOT EXISTS reopens (conversation_id VARCHAR, event_time TIMESTAMP);
 CREATE TABLE IF NOT EXISTS cases (

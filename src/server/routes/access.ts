@@ -11,7 +11,8 @@ import {
   type Principal,
   type User,
 } from '../../access/index.ts';
-import type { AccessConfig } from '../../config/index.ts';
+import type { AccessConfig, DivisionsConfig } from '../../config/index.ts';
+import { listDivisions, type Store } from '../../store/index.ts';
 import type { Authenticator } from '../access.ts';
 import { errorSchema } from '../schemas.ts';
 
@@ -113,8 +114,10 @@ async function guarded<T>(reply: FastifyReply, work: () => Promise<T>): Promise<
 export const accessRoutes: FastifyPluginAsyncZod<{
   service?: AccessService;
   config: AccessConfig;
+  divisions: DivisionsConfig;
+  store: Store;
   devMode: boolean;
-}> = async (app, { service, config, devMode }) => {
+}> = async (app, { service, config, divisions, store, devMode }) => {
   app.get(
     '/api/v1/auth/me',
     {
@@ -351,6 +354,24 @@ export const accessRoutes: FastifyPluginAsyncZod<{
     async () => ({
       items: Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
     }),
+  );
+
+  app.get(
+    '/api/v1/divisions',
+    {
+      config: { access: 'admin:user:view' },
+      schema: {
+        tags: ['access'],
+        summary:
+          'The divisions users can be given: from the Genesys directory, the configuration and the data',
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), name: z.string(), conversations: z.number() })),
+          }),
+        },
+      },
+    },
+    async () => ({ items: await listDivisions(store.db, divisions) }),
   );
 
   app.get(

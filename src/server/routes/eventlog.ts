@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can, scopeOf } from '../../access/index.ts';
 import type { CaseflowConfig } from '../../config/index.ts';
 import { activityLabel, computeKpis } from '../../eventlog/index.ts';
 import { isoDateOrDateTime } from '../../mining/index.ts';
@@ -17,26 +18,24 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
       config: { access: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Liveness and what is loaded',
+        summary:
+          'Liveness and what is loaded (the counts with analytics:processMap:view, of the caller’s divisions)',
         response: {
           200: z.object({
             status: z.literal('ok'),
             version: z.string(),
             timeZone: z.string().describe('the organization time zone used for grouping and display'),
-            conversations: z.number(),
-            cases: z.number(),
-            events: z.number(),
+            conversations: z.number().optional(),
+            cases: z.number().optional(),
+            events: z.number().optional(),
           }),
         },
       },
     },
-    async () => {
-      return {
-        status: 'ok' as const,
-        version: VERSION,
-        timeZone: config.organization.timeZone,
-        ...(await store.counts()),
-      };
+    async (request) => {
+      const health = { status: 'ok' as const, version: VERSION, timeZone: config.organization.timeZone };
+      if (!can(request.principal, 'analytics:processMap:view')) return health;
+      return { ...health, ...(await store.counts(scopeOf(request.principal))) };
     },
   );
 
@@ -46,11 +45,11 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
       config: { access: 'analytics:processMap:view' },
       schema: {
         tags: ['event log'],
-        summary: 'Headline KPIs, overall and by media type',
+        summary: 'Headline KPIs, overall and by media type (the cases of the caller’s divisions)',
         response: { 200: kpisSchema },
       },
     },
-    async () => computeKpis(store),
+    async (request) => computeKpis(store, scopeOf(request.principal)),
   );
 
   app.get(
@@ -59,7 +58,8 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
       config: { access: 'analytics:processMap:view' },
       schema: {
         tags: ['event log'],
-        summary: 'Event-log rows, paged, sorted by ServiceRequest then EventTime',
+        summary:
+          'Event-log rows of the cases of the caller’s divisions, paged, sorted by ServiceRequest then EventTime',
         querystring: z.object({
           page: z.coerce.number().int().min(1).default(1),
           pageSize: z.coerce.number().int().min(1).max(5000).default(100),
@@ -80,7 +80,7 @@ export const eventlogRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casef
     },
     async (request) => {
       const { page, pageSize, from, to, lang } = request.query;
-      const filter = { from, to };
+      const filter = { from, to, scope: scopeOf(request.principal) };
       const [total, rows] = await Promise.all([
         store.countEvents(filter),
         store.readEventLog(filter, { limit: pageSize, offset: (page - 1) * pageSize }),

@@ -1,6 +1,9 @@
 import { createReadStream, existsSync } from 'node:fs';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../access/audit.ts';
+import { can, scopeOf } from '../../access/index.ts';
 import {
   EXPORT_STATUSES,
   type ExportRecord,
@@ -27,6 +30,10 @@ const exportSchema = z.object({
   finishedAt: z.string().nullable(),
   expiresAt: z.string().nullable().describe('the file is deleted then (7 days after it was finished)'),
   error: z.string().nullable(),
+  requestedBy: z
+    .string()
+    .nullable()
+    .describe('id of the user who requested it (null: before access control)'),
   downloadUrl: z.string().nullable().describe('while the file can be downloaded'),
 });
 
@@ -53,9 +60,16 @@ const idParams = z.object({ id: z.string().describe('export id') });
 
 const notFound = (id: string) => ({ statusCode: 404, error: 'Not Found', message: `no export ${id}` });
 
-/** Background data exports (README "Data exports"): request, history, download. */
+/**
+ * Background data exports (README "Data exports"): request, history, download. An export is written with
+ * its requester's scope (divisions, masking); a user sees only their own exports, unless they hold
+ * admin:export:view. Requests and downloads are audited.
+ */
 export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = async (app, { runner }) => {
   const db = () => runner.db;
+  /** Whose exports the caller sees: undefined for every user's. */
+  const owner = (request: FastifyRequest): string | undefined =>
+    can(request.principal, 'admin:export:view') ? undefined : request.principal.userId;
 
   const expired = (record: ExportRecord): boolean => isExpired(record, runner.clock());
 
@@ -74,12 +88,17 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
     finishedAt: record.finishedAt,
     expiresAt: record.expiresAt,
     error: record.error,
+    requestedBy: record.requestedBy,
     downloadUrl:
       record.status === 'succeeded' && !expired(record) ? `/api/v1/exports/${record.id}/download` : null,
   });
 
-  const find = async (id: string): Promise<ExportRecord | undefined> =>
-    /^\d{1,15}$/.test(id) ? findExport(db(), Number(id)) : undefined;
+  /** The export, if the caller may see it (another user's export does not exist for them). */
+  const find = async (request: FastifyRequest, id: string): Promise<ExportRecord | undefined> => {
+    const record = /^\d{1,15}$/.test(id) ? await findExport(db(), Number(id)) : undefined;
+    const mine = owner(request);
+    return record && (mine === undefined || record.requestedBy === mine) ? record : undefined;
+  };
 
   app.post(
     '/api/v1/exports',
@@ -95,7 +114,22 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
     async (request, reply) => {
       const range = checkRange(request.body.from, request.body.to);
       if ('field' in range) throw new RangeError(`body: ${range.field}: ${range.message}`);
-      const record = await runner.submit({ kind: request.body.kind, lang: request.body.lang, ...range });
+      const { kind, lang } = request.body;
+      const { principal } = request;
+      const record = await runner.submit({
+        kind,
+        lang,
+        ...range,
+        requestedBy: principal.userId,
+        scope: scopeOf(principal),
+      });
+      await audit(db(), {
+        actor: principal.username,
+        action: 'export.add',
+        target: String(record.id),
+        details: { kind, from: record.from, to: record.to },
+        ip: request.ip,
+      });
       return reply
         .code(202)
         .header('location', `/api/v1/exports/${record.id}`)
@@ -108,13 +142,15 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
     {
       config: { access: 'analytics:export:view' },
       schema: {
-        summary: 'Export history, newest first',
+        summary: 'Export history, newest first: the caller’s exports (every user’s with admin:export:view)',
         tags: ['exports'],
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
         response: { 200: z.object({ items: z.array(exportSchema) }), 400: errorSchema },
       },
     },
-    async (request) => ({ items: (await listExports(db(), request.query.limit)).map(view) }),
+    async (request) => ({
+      items: (await listExports(db(), request.query.limit, owner(request))).map(view),
+    }),
   );
 
   app.get(
@@ -129,7 +165,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
       },
     },
     async (request, reply) => {
-      const record = await find(request.params.id);
+      const record = await find(request, request.params.id);
       if (!record) return reply.code(404).send(notFound(request.params.id));
       return view(record);
     },
@@ -149,7 +185,7 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
     },
     async (request, reply) => {
       const { id } = request.params;
-      const record = await find(id);
+      const record = await find(request, id);
       if (!record) return reply.code(404).send(notFound(id));
       const file = runner.file(record.id);
       if (expired(record) || (record.status === 'succeeded' && !existsSync(file))) {
@@ -170,6 +206,12 @@ export const exportsRoutes: FastifyPluginAsyncZod<{ runner: ExportRunner }> = as
         });
       }
       const name = exportFileName(record.kind, record.from, record.to);
+      await audit(db(), {
+        actor: request.principal.username,
+        action: 'export.download',
+        target: String(record.id),
+        ip: request.ip,
+      });
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}"`)

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { FULL_SCOPE } from '../../access/index.ts';
 import { computeKpis } from '../../eventlog/index.ts';
 import { iso, type Store } from '../../store/index.ts';
 
@@ -56,7 +57,8 @@ export const homeRoutes: FastifyPluginAsyncZod<{ store: Store; paths: string[] }
         const lang =
           request.query.lang ?? (/^fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en');
         const t = LABELS[lang];
-        const kpis = await computeKpis(store);
+        // The status page needs admin:status:view: what the whole store holds.
+        const kpis = await computeKpis(store, FULL_SCOPE);
         const span = await store.db.one<{
           first: string | null;
           last: string | null;

@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { scopeOf } from '../../access/index.ts';
 import type { CaseflowConfig } from '../../config/index.ts';
 import {
   activityDisplay,
@@ -27,12 +29,24 @@ const page = {
 };
 const query = filterSchema.extend({ lang });
 
-/** Process mining routes (docs/mining-api.md): every view takes the shared filter. */
+/**
+ * Process mining routes (docs/mining-api.md): every view takes the shared filter, applied with the viewer's
+ * scope: the Genesys log's cases of their divisions, the imported datasets of their divisions (another
+ * division's dataset answers 404, as an unknown one), queue names masked without routing:queue:search.
+ */
 export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: CaseflowConfig }> = async (
   app,
   { store, config },
 ) => {
   const tags = ['process mining'];
+  const access = (request: FastifyRequest) => ({
+    scope: scopeOf(request.principal),
+    divisions: config.divisions,
+  });
+  app.addHook('preHandler', async (request) => {
+    const { dataset } = request.query as { dataset?: string };
+    if (dataset !== undefined) await assertDataset(store, dataset, access(request));
+  });
 
   app.get(
     '/api/v1/datasets',
@@ -40,7 +54,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       config: { access: 'analytics:processMap:view' },
       schema: { tags, summary: 'Event logs available (default = Genesys-derived)' },
     },
-    () => datasets(store),
+    (request) => datasets(store, access(request)),
   );
 
   app.get(
@@ -54,10 +68,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
         querystring: z.object({ dataset: z.string().min(1).default('default') }),
       },
     },
-    async (request) => {
-      await assertDataset(store, request.query.dataset);
-      return facets(store, request.query.dataset);
-    },
+    (request) => facets(store, request.query.dataset, scopeOf(request.principal)),
   );
 
   app.get(
@@ -74,7 +85,8 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       },
     },
     async (request) => {
-      const { lang: language, activities, paths, ...filter } = request.query;
+      const { lang: language, activities, paths, ...query } = request.query;
+      const filter = { ...query, scope: scopeOf(request.principal) };
       const map = await processMap(store, filter, { activities, paths });
       const label = activityDisplay(filter.dataset, language);
       return {
@@ -102,7 +114,8 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       },
     },
     async (request) => {
-      const { lang: language, page: p, pageSize, ...filter } = request.query;
+      const { lang: language, page: p, pageSize, ...query } = request.query;
+      const filter = { ...query, scope: scopeOf(request.principal) };
       const result = await variants(store, filter, { page: p, pageSize });
       const label = activityDisplay(filter.dataset, language);
       return { ...result, items: result.items.map((v) => ({ ...v, labels: v.activities.map(label) })) };
@@ -121,7 +134,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     },
     async (request) => {
       const { lang: _lang, page: p, pageSize, sort, ...filter } = request.query;
-      return listCases(store, filter, { page: p, pageSize, sort });
+      return listCases(store, { ...filter, scope: scopeOf(request.principal) }, { page: p, pageSize, sort });
     },
   );
 
@@ -138,8 +151,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     },
     async (request, reply) => {
       const { dataset, lang: language } = request.query;
-      await assertDataset(store, dataset);
-      const detail = await caseDetail(store, dataset, request.params.id);
+      const detail = await caseDetail(store, dataset, request.params.id, scopeOf(request.principal));
       if (!detail) {
         return reply.code(404).send({
           statusCode: 404,
@@ -163,7 +175,8 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       schema: { tags, summary: 'Waiting time by activity and transition; SLA breaches', querystring: query },
     },
     async (request) => {
-      const { lang: language, ...filter } = request.query;
+      const { lang: language, ...query } = request.query;
+      const filter = { ...query, scope: scopeOf(request.principal) };
       const result = await bottlenecks(store, filter);
       const label = activityDisplay(filter.dataset, language);
       return {
@@ -180,13 +193,22 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       config: { access: 'analytics:processMap:view' },
       schema: {
         tags,
-        summary: 'Agent→agent or queue→queue transfer matrix',
+        summary: 'Agent→agent or queue→queue transfer matrix (queue: needs routing:queue:search)',
         querystring: query.extend({ kind: z.enum(['agent', 'queue']).default('agent') }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { lang: _lang, kind, ...filter } = request.query;
-      return handovers(store, filter, kind);
+      const scope = scopeOf(request.principal);
+      if (kind === 'queue' && scope.maskQueues) {
+        return reply.code(403).send({
+          statusCode: 403,
+          error: 'Forbidden',
+          message:
+            'the queue handover matrix shows queue names: it needs the permission routing:queue:search',
+        });
+      }
+      return handovers(store, { ...filter, scope }, kind);
     },
   );
 
@@ -197,7 +219,8 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
       schema: { tags, summary: 'Cases checked against the designed flow', querystring: query.extend(page) },
     },
     async (request) => {
-      const { lang: _lang, page: p, pageSize, ...filter } = request.query;
+      const { lang: _lang, page: p, pageSize, ...query } = request.query;
+      const filter = { ...query, scope: scopeOf(request.principal) };
       return conformance(store, filter, designedFlowsFor(config.mining, filter.dataset), {
         page: p,
         pageSize,
@@ -217,7 +240,7 @@ export const miningRoutes: FastifyPluginAsyncZod<{ store: Store; config: Caseflo
     },
     async (request) => {
       const { lang: _lang, ...filter } = request.query;
-      return overview(store, filter, config.organization.timeZone);
+      return overview(store, { ...filter, scope: scopeOf(request.principal) }, config.organization.timeZone);
     },
   );
 };

@@ -1,6 +1,7 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { scopeOf } from '../../access/index.ts';
 import type { CaseflowConfig } from '../../config/index.ts';
 import { OUTBOUND_SOURCES } from '../../reports/definitions.ts';
 import {
@@ -133,7 +134,8 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
   { store, config },
 ) => {
   const tags = ['reports'];
-  const ctx = reportContext(config);
+  /** The reports as the caller sees them: the conversations and messages of their divisions. */
+  const ctx = (request: FastifyRequest) => reportContext(config, scopeOf(request.principal));
   app.addHook('preHandler', async (request) => {
     assertPeriod(request.query as { from?: string; to?: string });
   });
@@ -164,7 +166,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         response: { 200: z.object({ teams: z.array(z.string()) }) },
       },
     },
-    async () => ({ teams: await teamNames(store, ctx) }),
+    async (request) => ({ teams: await teamNames(store, ctx(request)) }),
   );
 
   app.get(
@@ -183,7 +185,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'opened-heatmap',
         request.query,
-        await openedHeatmap(store, ctx, request.query),
+        await openedHeatmap(store, ctx(request), request.query),
         openedHeatmapCsv,
       ),
   );
@@ -204,7 +206,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'opened-by-contact-type',
         request.query,
-        await openedByContactType(store, ctx, request.query, request.query.interval),
+        await openedByContactType(store, ctx(request), request.query, request.query.interval),
         openedByContactTypeCsv,
       ),
   );
@@ -225,7 +227,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'inbound-messages',
         request.query,
-        await inboundMessages(store, ctx, request.query, request.query.interval),
+        await inboundMessages(store, ctx(request), request.query, request.query.interval),
         inboundMessagesCsv,
       ),
   );
@@ -254,7 +256,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'leaderboard',
         request.query,
-        await leaderboard(store, ctx, request.query, { metric, groupBy, limit }),
+        await leaderboard(store, ctx(request), request.query, { metric, groupBy, limit }),
         leaderboardCsv,
       );
     },
@@ -276,7 +278,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'agent-performance',
         request.query,
-        await agentPerformance(store, ctx, request.query),
+        await agentPerformance(store, ctx(request), request.query),
         agentPerformanceCsv,
       ),
   );
@@ -302,7 +304,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'resolved-conversations',
         request.query,
-        await resolvedConversations(store, ctx, request.query, { page, pageSize, anomalies }),
+        await resolvedConversations(store, ctx(request), request.query, { page, pageSize, anomalies }),
         resolvedConversationsCsv,
       );
     },
@@ -324,7 +326,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<{ store: Store; config: Casefl
         reply,
         'outbound-by-source',
         request.query,
-        await outboundBySource(store, ctx, request.query, request.query.interval),
+        await outboundBySource(store, ctx(request), request.query, request.query.interval),
         outboundBySourceCsv,
       ),
   );

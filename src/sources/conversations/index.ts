@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { CaseflowConfig } from '../../config/index.ts';
+import { preparePseudonymization, pseudonymizeSupportRow } from '../../privacy/index.ts';
 import {
   directionOf,
   isTimeZone,
@@ -48,6 +50,13 @@ export interface SupportImportOptions {
   /** Import time: last_data_update of new or changed rows, quarantine file name. Default: now. */
   now?: Date;
   onProgress?: (bytesRead: number, bytesTotal: number) => void;
+  /**
+   * privacy.pseudonymize on: contact ids (and the sender id of a contact's message) are stored as
+   * pseudonyms; content, summaries and names are kept as given. Default: off.
+   */
+  privacy?: CaseflowConfig['privacy'];
+  /** Where CASEFLOW_PSEUDONYMIZE_KEY is read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SupportImportSummary {
@@ -563,6 +572,12 @@ async function importSupport(
     throw new InputError(`format must be one of ${INPUT_FORMATS.join(', ')}, not '${options.format}'`);
   }
   const format = options.format ?? (await detectFormat(file));
+  // A missing key or a mode other than the stored data's is refused before anything is read.
+  const pseudonymizer = await preparePseudonymization(
+    store,
+    { privacy: options.privacy ?? { pseudonymize: false } },
+    options.env,
+  );
   const now = options.now ?? new Date();
   const source = options.source?.trim() || 'import';
   const quarantine = new Quarantine(store.dataDir, kind, now);
@@ -645,6 +660,7 @@ async function importSupport(
           kind === 'conversations'
             ? { ...(built.row as ConversationRow), origin: 'import', source_system: source }
             : { ...(built.row as MessageRow), source_system: source };
+        if (pseudonymizer) pseudonymizeSupportRow(stored, pseudonymizer);
         const key = String(stored[idField]);
         if (seen.has(key)) duplicates += 1;
         else seen.add(key);

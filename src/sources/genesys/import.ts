@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CaseflowConfig, derivationFingerprint } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
+import { type Pseudonymizer, preparePseudonymization } from '../../privacy/index.ts';
 import { appendRow } from '../../store/duckdb.ts';
 import type { DirectoryEntry, DirectoryKind, GenesysMessageRow, Store } from '../../store/index.ts';
 import { Quarantine, type Rejection } from '../quarantine.ts';
@@ -29,6 +30,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Conversations written per transaction. */
   batchSize?: number;
+  /** Where CASEFLOW_PSEUDONYMIZE_KEY is read (privacy.pseudonymize); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface ImportProgress {
@@ -73,6 +76,8 @@ export async function importGenesys(
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const { config } = options;
+  // A missing key or a mode other than the stored data's is refused before the directories are written.
+  await preparePseudonymization(store, config, options.env);
   const now = options.now ?? new Date();
   const quarantine = new Quarantine(store.dataDir, 'genesys', now);
 
@@ -109,7 +114,9 @@ export async function importGenesys(
   if (surveys.length) await store.saveSurveys(surveys);
 
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
-  const importer = await ConversationImporter.open(store, config, quarantine, now.getTime());
+  const importer = await ConversationImporter.open(store, config, quarantine, now.getTime(), {
+    env: options.env,
+  });
   const progress: ImportProgress = { bytesRead: 0, bytesTotal, conversations: 0, rejected: 0 };
   const report = () =>
     options.onProgress?.({
@@ -138,6 +145,7 @@ export async function importGenesys(
     quarantine,
     config.sourceSystem,
     now.getTime(),
+    importer.pseudonymizer,
   );
   const counts = importer.counts;
   const { cases, events } =
@@ -284,6 +292,7 @@ async function importMessageConversations(
   quarantine: Quarantine,
   sourceSystem: string,
   lastDataUpdate: number,
+  pseudonymizer: Pseudonymizer | null,
 ): Promise<{ conversations: number; messages: number; skipped: number }> {
   const out = { conversations: 0, messages: 0, skipped: 0 };
   let batch = new Map<string, MessageConversation>();
@@ -311,6 +320,7 @@ async function importMessageConversations(
         channel: c?.media ?? null,
         contactId: c?.contact ?? null,
         sourceSystem: c?.system ?? sourceSystem,
+        pseudonymizer,
       });
       rows.push(...read.rows);
       out.messages += read.rows.length;

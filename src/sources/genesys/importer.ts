@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CaseflowConfig } from '../../config/index.ts';
 import type { Survey } from '../../eventlog/index.ts';
+import {
+  type Pseudonymizer,
+  preparePseudonymization,
+  pseudonymizeGenesysRecord,
+} from '../../privacy/index.ts';
 import type { GenesysMessages, Store, StoredConversation, StoredVersion } from '../../store/index.ts';
 import type { Quarantine } from '../quarantine.ts';
 import { locate, type SourceRecord } from '../records.ts';
@@ -57,6 +62,8 @@ export class ConversationImporter {
     private readonly versions: Map<string, StoredVersion>,
     private readonly dryRun: boolean,
     counts: ImportCounts,
+    /** Rewrites the customer's identifiers of each record (privacy.pseudonymize); null: kept in clear. */
+    readonly pseudonymizer: Pseudonymizer | null,
   ) {
     this.counts = structuredClone(counts);
   }
@@ -66,9 +73,13 @@ export class ConversationImporter {
     config: CaseflowConfig,
     quarantine: Quarantine,
     lastDataUpdate: number,
-    /** counts: where a resumed run had got to. */
-    options: { dryRun?: boolean; counts?: ImportCounts } = {},
+    /** counts: where a resumed run had got to; env: where CASEFLOW_PSEUDONYMIZE_KEY is read. */
+    options: { dryRun?: boolean; counts?: ImportCounts; env?: NodeJS.ProcessEnv } = {},
   ): Promise<ConversationImporter> {
+    // Refuses a missing key or a mode other than the stored data's before anything is written.
+    const pseudonymizer = await preparePseudonymization(store, config, options.env, {
+      record: !options.dryRun,
+    });
     const versions = await store.versions();
     return new ConversationImporter(
       store,
@@ -78,6 +89,7 @@ export class ConversationImporter {
       versions,
       options.dryRun ?? false,
       options.counts ?? emptyCounts(),
+      pseudonymizer,
     );
   }
 
@@ -92,7 +104,13 @@ export class ConversationImporter {
   }
 
   accept(source: SourceRecord): void {
-    const accepted = acceptConversation(source, this.config, this.quarantine, this.lastDataUpdate);
+    const accepted = acceptConversation(
+      source,
+      this.config,
+      this.quarantine,
+      this.lastDataUpdate,
+      this.pseudonymizer,
+    );
     if (!accepted) return;
     const counts = this.counts;
     counts.conversations += 1;
@@ -157,24 +175,27 @@ function acceptConversation(
   config: CaseflowConfig,
   quarantine: Quarantine,
   lastDataUpdate: number,
+  pseudonymizer: Pseudonymizer | null,
 ): Accepted | null {
   const where = { file: source.file, line: source.line, index: source.index };
   if (source.error !== undefined) {
     quarantine.reject({ ...where, reason: source.error, record: source.text });
     return null;
   }
-  const conversationId = idOf(source.value);
-  const parsed = conversationSchema.safeParse(source.value);
+  // Pseudonymized before anything keeps it: the raw record, its hash, the derivation, the quarantine.
+  const value = pseudonymizer ? pseudonymizeGenesysRecord(source.value, pseudonymizer) : source.value;
+  const conversationId = idOf(value);
+  const parsed = conversationSchema.safeParse(value);
   if (!parsed.success) {
     const reason = parsed.error.issues
       .slice(0, 5)
       .map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`)
       .join('; ');
-    quarantine.reject({ ...where, conversationId, reason: `schema: ${reason}`, record: source.value });
+    quarantine.reject({ ...where, conversationId, reason: `schema: ${reason}`, record: value });
     return null;
   }
   try {
-    const record = JSON.stringify(source.value);
+    const record = JSON.stringify(value);
     return {
       ...storedConversation(parsed.data, config, lastDataUpdate),
       surveys: embeddedSurveys(parsed.data),
@@ -184,7 +205,7 @@ function acceptConversation(
     };
   } catch (error) {
     if (!(error instanceof RecordError)) throw error;
-    quarantine.reject({ ...where, conversationId, reason: error.message, record: source.value });
+    quarantine.reject({ ...where, conversationId, reason: error.message, record: value });
     return null;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../eventlog/index.ts';
+import type { Pseudonymizer } from '../../privacy/index.ts';
 import { outboundSourceOf, type SenderType } from '../../reports/definitions.ts';
 import type { GenesysMessageRow } from '../../store/index.ts';
 
@@ -55,6 +56,11 @@ export interface MessageContext {
   /** The event log's customer key of the conversation: contact_id, and the sender of inbound messages. */
   contactId: string | null;
   sourceSystem: string;
+  /**
+   * privacy.pseudonymize: the customer's addresses and contact ids are compared and stored as pseudonyms
+   * (the stored record's are). Message content is not read from Genesys; imported content is kept as given.
+   */
+  pseudonymizer?: Pseudonymizer | null;
 }
 
 /**
@@ -129,9 +135,13 @@ export function genesysMessageRows(
   const rows = new Map<string, GenesysMessageRow>();
   for (const participant of ordered) {
     const senderType = senderTypeOfPurpose(participant.purpose);
+    const externalContact = participant.externalContact?.id;
     const senderId =
       senderType === 'contact'
-        ? (context.contactId ?? participant.externalContact?.id ?? null)
+        ? (context.contactId ??
+          (externalContact && context.pseudonymizer
+            ? context.pseudonymizer.contact(externalContact)
+            : (externalContact ?? null)))
         : senderType === 'agent'
           ? (participant.user?.id ?? null)
           : (participant.name ?? null);
@@ -313,7 +323,10 @@ export function emailMessageRows(
     const m = parsed.data;
     if (rows.has(m.id)) continue;
     const sentAt = Date.parse(m.time);
-    const inbound = customerAddresses.has(normalizeAddress(m.from.email) ?? '');
+    const from = context.pseudonymizer
+      ? context.pseudonymizer.address(m.from.email)
+      : normalizeAddress(m.from.email);
+    const inbound = customerAddresses.has(from ?? '');
     const agentId = inbound ? null : agentAt(agents, sentAt);
     const senderType: SenderType = inbound ? 'contact' : agentId !== null ? 'agent' : 'workflow';
     rows.set(m.id, {

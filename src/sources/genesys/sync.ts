@@ -234,6 +234,7 @@ export async function syncGenesys(
   const importer = await ConversationImporter.open(store, synced, quarantine, run.startedAt, {
     dryRun,
     counts: run.counts,
+    env: options.env,
   });
   const rejectedBefore = run.rejected;
   const progress = (phase: SyncProgress['phase']) =>
@@ -270,6 +271,7 @@ export async function syncGenesys(
           channel: c.facts.mediaType,
           contactId: c.facts.customerKey,
           sourceSystem: c.sourceSystem,
+          pseudonymizer: importer.pseudonymizer,
         });
         conversationIds.push(c.facts.conversationId);
         rows.push(...read.rows);
@@ -292,6 +294,7 @@ export async function syncGenesys(
           contactId: c.facts.customerKey,
           sourceSystem: c.sourceSystem,
           parties: emailPartiesOf(JSON.parse(c.record)),
+          pseudonymizer: importer.pseudonymizer,
         });
         conversationIds.push(c.facts.conversationId);
         rows.push(...read.rows);

@@ -55,6 +55,9 @@ export interface ExportsTable {
   started_at: ColumnType<string | null, string | null | undefined, string | null>;
   finished_at: ColumnType<string | null, string | null | undefined, string | null>;
   expires_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The requesting user's id, and their DataScope as JSON (0007_export_scope.sql; null before it). */
+  requested_by: ColumnType<string | null, string | null | undefined, string | null>;
+  scope: ColumnType<JsonValue | null, string | null | undefined, string | null>;
 }
 
 export type WorkflowRunStatus = 'pending' | 'delivered' | 'dead';
@@ -171,6 +174,39 @@ export interface AuditLogTable {
   ip: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** Customer journey events (0006_journey_events.sql; src/journey/events.ts). jsonb written as JSON text cast to jsonb. */
+export interface JourneyEventsTable {
+  id: string;
+  type: string;
+  occurred_at: Timestamp;
+  received_at: TimestampDefault;
+  /** The customer's identifier keys, sorted. */
+  customer_keys: ColumnType<JsonValue, string, string>;
+  conversation_id: string | null;
+  channel: string | null;
+  direction: 'inbound' | 'outbound' | null;
+  queue: string | null;
+  agent: string | null;
+  title: string | null;
+  url: string | null;
+  attributes: ColumnType<JsonValue, string | undefined, string>;
+  division_id: string;
+}
+
+export interface JourneyEventKeysTable {
+  key: string;
+  event_id: string;
+}
+
+export interface JourneyEventsRejectedTable {
+  id: Generated<number>;
+  received_at: TimestampDefault;
+  batch_index: number;
+  event_id: string | null;
+  problems: ColumnType<JsonValue, string, string>;
+  payload: ColumnType<JsonValue, string, string>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -192,4 +228,7 @@ export interface OperationalSchema {
   access_sessions: AccessSessionsTable;
   access_tokens: AccessTokensTable;
   audit_log: AuditLogTable;
+  journey_events: JourneyEventsTable;
+  journey_event_keys: JourneyEventKeysTable;
+  journey_events_rejected: JourneyEventsRejectedTable;
 }
