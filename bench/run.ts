@@ -5,12 +5,14 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AccessService } from '../src/access/index.ts';
 import { parseConfig } from '../src/config/index.ts';
+import { buildDirectory } from '../src/demo/directory.ts';
 import { demoConversations } from '../src/demo/index.ts';
 import { exportEventLog } from '../src/export/index.ts';
 import { buildApp } from '../src/server/index.ts';
 import { importGenesys } from '../src/sources/genesys/index.ts';
-import { openStore } from '../src/store/index.ts';
+import { openOperationalStore, openStore } from '../src/store/index.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,6 +84,46 @@ for (const url of ['/api/v1/eventlog?page=50&pageSize=100', '/api/v1/kpis', '/ap
   latency[url] = { p50: round(pct(samples, 0.5)), p99: round(pct(samples, 0.99)), n: samples.length };
 }
 await app.close();
+
+// Access control: the same routes with an API token (session lookup per request), for a user of every
+// division and for a user of one division (the scoped SQL path).
+const operational = await openOperationalStore({ dataDir: path.join(work, 'data') });
+const secured = await buildApp({ store, config: parseConfig({ access: { enabled: true } }), operational });
+const access = new AccessService(operational.db, parseConfig({}).access);
+const expertise = buildDirectory(1).divisions.expertise.id;
+const tokenOf = async (username: string, divisions: string[] | 'all') => {
+  await access.createUser({ username, roles: ['analyst'], divisions }, { username: 'bench' });
+  const principal = await access.userPrincipal(username);
+  if (!principal) throw new Error(`no user ${username}`);
+  return (
+    await access.createToken(principal, { name: 'bench', scopes: ['analytics:*'] }, { username: 'bench' })
+  ).secret;
+};
+const tokens = {
+  allDivisions: await tokenOf('bench-all', 'all'),
+  oneDivision: await tokenOf('bench-one', [expertise]),
+};
+const accessLatency: Record<string, Record<string, { p50: number; p99: number; n: number }>> = {};
+for (const [who, token] of Object.entries(tokens)) {
+  accessLatency[who] = {};
+  for (const url of ['/api/v1/kpis', '/api/v1/process-map', '/api/v1/reports/opened-heatmap']) {
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const s = process.hrtime.bigint();
+      const res = await secured.inject({ url, headers: { authorization: `Bearer ${token}` } });
+      if (res.statusCode !== 200) throw new Error(`${url} as ${who} → ${res.statusCode}`);
+      samples.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    samples.sort((a, b) => a - b);
+    accessLatency[who][url] = {
+      p50: round(pct(samples, 0.5)),
+      p99: round(pct(samples, 0.99)),
+      n: samples.length,
+    };
+  }
+}
+await secured.close();
+await operational.close();
 store.close();
 
 const report = {
@@ -104,6 +146,7 @@ const report = {
   reimportOneFile: { seconds: round(reimportSeconds), conversations: reimport.conversations },
   exports,
   apiLatencyMs: latency,
+  apiLatencyWithTokenMs: accessLatency,
   peakRssMb: peakRssMb(),
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
