@@ -27,6 +27,7 @@ import {
   openStore,
   type Store,
 } from '../src/store/index.ts';
+import { insertRuns } from '../src/workflows/repository.ts';
 import { tempDir } from './support.ts';
 
 const SEED = 42;
@@ -572,5 +573,52 @@ describe('masking', () => {
     expect(handovers.json().message).toMatch(/routing:queue:search/);
     expect((await request('noQueue', '/api/v1/handovers?kind=agent')).status).toBe(200);
     expect((await get('admin', '/api/v1/handovers?kind=queue')).cells.length).toBeGreaterThan(0);
+  });
+});
+
+describe('workflows', () => {
+  it('lists the runs of the viewer’s conversations only, masked, and keeps workflow changes to every-division holders', async () => {
+    const created = await request('admin', '/api/v1/workflows', 'POST', {
+      name: 'to the CRM',
+      enabled: false,
+      steps: [{ type: 'http', url: 'http://127.0.0.1:9/hook', body: '{"id": "{{conversationId}}"}' }],
+    });
+    expect(created.status, created.body).toBe(201);
+    const workflowId = created.json().id as number;
+    const runs = [
+      {
+        workflowId,
+        conversationId: 'p1',
+        version: 'v1',
+        variables: { conversationId: 'p1', queue: 'Partenaires', wrapUpCode: 'Résolu' },
+      },
+      {
+        workflowId,
+        conversationId: 'w2',
+        version: 'v1',
+        variables: { conversationId: 'w2', queue: null, wrapUpCode: null },
+      },
+    ];
+    await operational.db.transaction().execute((trx) => insertRuns(trx, runs, new Date()));
+    const WORKFLOWS = ['workflows:*', 'routing:wrapupCode:view', 'routing:queue:search'];
+    USERS.wfPartner = user('wfPartner', ['partners'], WORKFLOWS);
+    USERS.wfHome = user('wfHome', ['home'], WORKFLOWS);
+    USERS.wfExpert = user('wfExpert', [EXPERTISE], WORKFLOWS);
+    USERS.wfNoQueue = user('wfNoQueue', 'all', ['workflows:*', 'routing:wrapupCode:view']);
+    const ids = async (who: string) =>
+      (await get(who, `/api/v1/workflows/${workflowId}/runs`)).items
+        .map((r: { conversationId: string }) => r.conversationId)
+        .sort();
+    expect(await ids('admin')).toEqual(['p1', 'w2']);
+    expect(await ids('wfPartner')).toEqual(['p1']);
+    expect(await ids('wfHome')).toEqual(['w2']);
+    expect(await ids('wfExpert')).toEqual([]);
+    const masked = (await get('wfNoQueue', `/api/v1/workflows/${workflowId}/runs`)).items.find(
+      (r: { conversationId: string }) => r.conversationId === 'p1',
+    );
+    expect(masked.variables).toMatchObject({ queue: null, wrapUpCode: 'Résolu' });
+    const edit = await request('wfPartner', `/api/v1/workflows/${workflowId}/test`, 'POST', {});
+    expect(edit.status).toBe(403);
+    expect(edit.json().message).toMatch(/needs every division/);
   });
 });

@@ -197,7 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (workflows) {
     app.addHook('onClose', () => workflows.stop());
     if (options.schedule) app.addHook('onReady', async () => workflows.start());
-    await app.register(workflowRoutes, { workflows });
+    await app.register(workflowRoutes, { workflows, store: options.store });
   }
   if (options.schedule) app.addHook('onReady', async () => genesys.start());
   // The status page ("what is loaded") stays at /status; `/` is the dashboard once it is built.

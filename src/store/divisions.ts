@@ -58,6 +58,19 @@ export function datasetInScope(scope: DataScope, divisions: DivisionsConfig, dat
   return scope.divisions.includes(datasetDivision(divisions, dataset));
 }
 
+/** Which of these conversations the scope sees (all of them for a scope of every division). */
+export async function conversationsInScope(
+  db: AnalyticsDb,
+  scope: DataScope,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (scope.divisions === 'all' || ids.length === 0) return new Set(ids);
+  const rows = await db.all<{ id: string }>(
+    `SELECT DISTINCT id FROM unnest([${ids.map(sqlString).join(', ')}]) t(id) WHERE ${conversationInScope(scope, 'id')}`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
 /** SQL of a queue-name column as the scope shows it (NULL without routing:queue:search). */
 export const queueSql = (scope: DataScope, column: string): string =>
   scope.maskQueues ? 'NULL::VARCHAR' : column;

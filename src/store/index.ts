@@ -1,6 +1,7 @@
 export {
   caseInScope,
   conversationInScope,
+  conversationsInScope,
   type DivisionItem,
   datasetDivision,
   datasetInScope,

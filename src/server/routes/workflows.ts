@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { scopeOf } from '../../access/index.ts';
+import { conversationsInScope, type Store } from '../../store/index.ts';
 import {
   CONDITION_FIELDS,
   CONVERSATION_VARIABLES,
@@ -83,11 +85,23 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 const notFound = (message: string) => ({ statusCode: 404, error: 'Not Found', message });
 
 /** Workflows: definitions, runs and their delivery log, re-runs, "send a sample". */
-export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService }> = async (
+export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService; store: Store }> = async (
   app,
-  { workflows },
+  { workflows, store },
 ) => {
   const db = workflows.db;
+  // A workflow sends the closed conversations of every division: changing, testing or re-running one is for
+  // holders of every division.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.config?.access !== 'workflows:workflow:edit') return;
+    if (request.principal.divisions !== 'all')
+      return reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message:
+          'changing, testing or re-running workflows needs every division: a workflow sends the conversations of all divisions',
+      });
+  });
 
   app.get(
     '/api/v1/workflows/variables',
@@ -259,7 +273,27 @@ export const workflowRoutes: FastifyPluginAsyncZod<{ workflows: WorkflowService 
       if (!(await getWorkflow(db, request.params.id))) {
         return reply.code(404).send(notFound(`no workflow ${request.params.id}`));
       }
-      return { items: await listRuns(db, request.params.id, request.query) };
+      // Runs carry their conversation's variables: only those of the viewer's divisions, masked as the
+      // viewer sees queues and wrap-up codes.
+      const scope = scopeOf(request.principal);
+      const runs = await listRuns(db, request.params.id, request.query);
+      const visible = await conversationsInScope(
+        store.db,
+        scope,
+        runs.map((r) => r.conversationId),
+      );
+      return {
+        items: runs
+          .filter((r) => visible.has(r.conversationId))
+          .map((r) => ({
+            ...r,
+            variables: {
+              ...r.variables,
+              ...(scope.maskQueues && 'queue' in r.variables ? { queue: null } : {}),
+              ...(scope.maskWrapUpCodes && 'wrapUpCode' in r.variables ? { wrapUpCode: null } : {}),
+            },
+          })),
+      };
     },
   );
 
