@@ -15,6 +15,7 @@ import {
 } from '../src/access/index.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { assertServable, buildApp } from '../src/server/index.ts';
+import { redactUrl } from '../src/server/logging.ts';
 import { type OperationalStore, openOperationalStore, openStore, type Store } from '../src/store/index.ts';
 import { runCaseflow, tempDir } from './support.ts';
 
@@ -368,6 +369,159 @@ describe('dev mode and production', () => {
     for (const role of BUILTIN_ROLES)
       for (const p of role.permissions) expect(isKnownPattern(p), p).toBe(true);
     expect(PERMISSION_NAMES).toContain('journey:event:view');
+  });
+});
+
+describe('hardening', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await start(parseConfig({ access: { enabled: true, maxFailedLogins: 3 } }));
+    const cli = { username: 'test' };
+    await env.service.createRole(
+      { name: 'user-admin', permissions: ['admin:user:*', 'analytics:reports:view'] },
+      cli,
+    );
+    await env.service.createUser(
+      { username: 'uma', password: PASSWORD, roles: ['user-admin'], divisions: ['main'] },
+      cli,
+    );
+    await env.service.createUser(
+      { username: 'ada', password: PASSWORD, roles: ['analyst'], divisions: 'all' },
+      cli,
+    );
+    await env.service.createUser(
+      { username: 'guess', password: PASSWORD, roles: ['analyst'], divisions: 'all' },
+      cli,
+    );
+  }, 60_000);
+  afterAll(() => stop(env));
+
+  it('counts parallel login attempts one after the other: no more verifications than the lockout allows', async () => {
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'guess', password: i === 11 ? PASSWORD : `wrong guess ${i}` },
+      }),
+    );
+    const codes = (await Promise.all(attempts)).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(3);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(8);
+    const failed = await env.operational.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'login.failed')
+      .where('target', '=', 'guess')
+      .executeTakeFirstOrThrow();
+    expect(Number(failed.n)).toBeLessThanOrEqual(3);
+  });
+
+  it('does not let an API token mint tokens, nor a scope exceed what the caller holds', async () => {
+    const cookie = await login(env.app, 'ada');
+    const narrow = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { cookie },
+      payload: { name: 'narrow', scopes: ['integrations:source:view'] },
+    });
+    const bearer = { authorization: `Bearer ${narrow.json().secret}` };
+    const minted = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer,
+      payload: { name: 'wide', scopes: ['*'] },
+    });
+    expect(minted.statusCode).toBe(403);
+    expect((await env.app.inject({ url: '/api/v1/tokens', headers: bearer })).statusCode).toBe(403);
+  });
+
+  it('ends the other sessions when a user changes their password, not the current one', async () => {
+    const first = await login(env.app, 'ada');
+    const second = await login(env.app, 'ada');
+    const changed = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie: first },
+      payload: { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await env.app.inject({ url: '/api/v1/kpis', headers: { cookie: first } })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: '/api/v1/kpis', headers: { cookie: second } })).statusCode).toBe(401);
+  });
+
+  it('refuses to hand out roles, permissions or divisions the granter does not hold', async () => {
+    const cookie = await login(env.app, 'uma');
+    const post = (url: string, payload: object) =>
+      env.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+    const admin = await post('/api/v1/users', { username: 'mallory', roles: ['admin'], divisions: ['main'] });
+    expect(admin.statusCode).toBe(403);
+    expect(admin.json().message).toMatch(/"admin" grant permissions you do not hold/);
+    const everywhere = await post('/api/v1/users', {
+      username: 'mallory',
+      roles: ['user-admin'],
+      divisions: 'all',
+    });
+    expect(everywhere.statusCode).toBe(403);
+    const ok = await post('/api/v1/users', {
+      username: 'mallory',
+      roles: ['user-admin'],
+      divisions: ['main'],
+    });
+    expect(ok.statusCode).toBe(201);
+    const self = await env.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/uma',
+      headers: { cookie },
+      payload: { disabled: true },
+    });
+    expect(self.statusCode).toBe(409);
+  });
+
+  it('answers a malformed Origin with 403, not an error', async () => {
+    const cookie = await login(env.app, 'uma');
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, origin: 'garbage' },
+    });
+    expect(res.statusCode).not.toBe(500);
+    const write = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { cookie, origin: 'garbage' },
+      payload: { name: 'x', scopes: ['analytics:reports:view'] },
+    });
+    expect(write.statusCode).toBe(403);
+  });
+});
+
+describe('dev mode on loopback', () => {
+  it('answers localhost only, and refuses cross-site writes', async () => {
+    const env = await start(parseConfig({}));
+    expect(
+      (await env.app.inject({ url: '/api/v1/auth/me', headers: { host: 'localhost:4100' } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await env.app.inject({ url: '/api/v1/auth/me', headers: { host: '127.0.0.1:4100' } })).statusCode,
+    ).toBe(200);
+    const rebound = await env.app.inject({ url: '/api/v1/kpis', headers: { host: 'attacker.example:4100' } });
+    expect(rebound.statusCode).toBe(403);
+    const crossSite = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sources/genesys/sync',
+      headers: { host: 'localhost:4100', origin: 'https://attacker.example' },
+    });
+    expect(crossSite.statusCode).toBe(403);
+    await stop(env);
+  });
+
+  it('keeps customer identifiers out of request logs', () => {
+    expect(redactUrl('/api/v1/customers/phone%3A%2B33612345678/journey?limit=5')).toBe(
+      '/api/v1/customers/…/journey?limit=5',
+    );
+    expect(redactUrl('/api/v1/customers?q=%2B336&conversationId=c1&limit=3')).toBe(
+      '/api/v1/customers?q=…&conversationId=…&limit=3',
+    );
   });
 });
 

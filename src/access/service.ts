@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AccessConfig } from '../config/index.ts';
 import type { OperationalSchema } from '../store/index.ts';
 import { type AuditEntry, audit, failedLoginsSince } from './audit.ts';
 import { newSessionId, newToken, parseToken, sameHash, sha256 } from './credentials.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
-import { isKnownPattern, PERMISSION_NAMES } from './permissions.ts';
+import { grants, isKnownPattern, matches, PERMISSION_NAMES } from './permissions.ts';
 import { can, type Principal } from './principal.ts';
 import { BUILTIN_ROLES, builtinRole, type Role } from './roles.ts';
 
@@ -60,11 +60,16 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-/** Who did it, for the audit log. */
+/** Who did it, for the audit log; `principal`: what they hold (the API), absent for the CLI (the owner). */
 export interface Actor {
   username: string;
   ip?: string | null;
+  principal?: Principal;
 }
+
+/** Does the principal hold every known permission the patterns grant? */
+const holdsAll = (principal: Principal, patterns: readonly string[]): boolean =>
+  PERMISSION_NAMES.every((p) => !grants(patterns, p) || can(principal, p));
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
 const ROLE_NAME = /^[a-z][a-z0-9_-]{1,39}$/;
@@ -147,6 +152,7 @@ export class AccessService {
       );
     if (builtinRole(role.name)) throw new AccessError(409, `"${role.name}" is a built-in role`);
     this.checkPermissions(role.permissions);
+    this.checkGrantable(role.permissions, actor);
     const inserted = await this.db
       .insertInto('access_roles')
       .values({
@@ -179,7 +185,10 @@ export class AccessService {
     actor: Actor,
   ): Promise<Role> {
     if (builtinRole(name)) throw new AccessError(409, `"${name}" is a built-in role: it cannot be changed`);
-    if (patch.permissions) this.checkPermissions(patch.permissions);
+    if (patch.permissions) {
+      this.checkPermissions(patch.permissions);
+      this.checkGrantable(patch.permissions, actor);
+    }
     const before = await this.db
       .selectFrom('access_roles')
       .selectAll()
@@ -217,11 +226,39 @@ export class AccessService {
     await this.audit({ actor: actor.username, action: 'role.delete', target: name, ip: actor.ip });
   }
 
-  private async checkRoles(roles: readonly string[]): Promise<void> {
-    const known = new Set((await this.listRoles()).map((r) => r.name));
+  private async checkRoles(roles: readonly string[], actor: Actor): Promise<void> {
+    const all = await this.listRoles();
+    const known = new Set(all.map((r) => r.name));
     const unknown = roles.filter((r) => !known.has(r));
     if (unknown.length > 0)
       throw new AccessError(400, `roles: unknown ${unknown.map((r) => `"${r}"`).join(', ')}`);
+    const granter = actor.principal;
+    if (!granter) return;
+    const beyond = all
+      .filter((r) => roles.includes(r.name) && !holdsAll(granter, r.permissions))
+      .map((r) => r.name);
+    if (beyond.length > 0)
+      throw new AccessError(
+        403,
+        `roles: ${beyond.map((r) => `"${r}"`).join(', ')} grant permissions you do not hold`,
+      );
+  }
+
+  /** Nobody hands out divisions they do not see themselves. */
+  private checkDivisions(divisions: string[] | 'all' | undefined, actor: Actor): void {
+    const mine = actor.principal?.divisions;
+    if (divisions === undefined || mine === undefined || mine === 'all') return;
+    const beyond = divisions === 'all' ? ['all'] : divisions.filter((d) => !mine.includes(d));
+    if (beyond.length > 0)
+      throw new AccessError(
+        403,
+        `divisions: ${beyond.map((d) => `"${d}"`).join(', ')} are not yours to give`,
+      );
+  }
+
+  private checkGrantable(permissions: readonly string[], actor: Actor): void {
+    if (actor.principal && !holdsAll(actor.principal, permissions))
+      throw new AccessError(403, 'permissions: a role cannot grant permissions you do not hold');
   }
 
   // ── Users ────────────────────────────────────────────────────────────────────────────────────────
@@ -265,7 +302,8 @@ export class AccessService {
   async createUser(input: NewUser, actor: Actor): Promise<{ user: User; password?: string }> {
     if (!USERNAME.test(input.username))
       throw new AccessError(400, 'username: 2–64 characters: letters, digits, ".", "_", "@", "-"');
-    await this.checkRoles(input.roles);
+    await this.checkRoles(input.roles, actor);
+    this.checkDivisions(input.divisions, actor);
     const generated = input.password === undefined ? generatePassword() : undefined;
     const password = input.password ?? generated ?? '';
     const problem = passwordProblem(password);
@@ -298,7 +336,8 @@ export class AccessService {
   async updateUser(id: string, patch: UserPatch, actor: Actor): Promise<User> {
     const before = await this.findUser(id);
     if (!before) throw new AccessError(404, `no user ${id}`);
-    if (patch.roles) await this.checkRoles(patch.roles);
+    if (patch.roles) await this.checkRoles(patch.roles, actor);
+    this.checkDivisions(patch.divisions, actor);
     if (patch.password !== undefined) {
       const problem = passwordProblem(patch.password);
       if (problem) throw new AccessError(400, `password: ${problem}`);
@@ -341,7 +380,14 @@ export class AccessService {
     return user;
   }
 
-  async changePassword(userId: string, current: string, next: string, actor: Actor): Promise<void> {
+  /** Changes a user's own password; their other sessions end (`keepSession`: the id hash of the current one). */
+  async changePassword(
+    userId: string,
+    current: string,
+    next: string,
+    actor: Actor,
+    keepSession?: string,
+  ): Promise<void> {
     const row = await this.db
       .selectFrom('access_users')
       .selectAll()
@@ -355,6 +401,11 @@ export class AccessService {
       .updateTable('access_users')
       .set({ password_hash: await hashPassword(next), updated_at: this.iso() })
       .where('id', '=', userId)
+      .execute();
+    await this.db
+      .deleteFrom('access_sessions')
+      .where('user_id', '=', userId)
+      .$if(keepSession !== undefined, (q) => q.where('id_hash', '<>', keepSession ?? ''))
       .execute();
     await this.audit({
       actor: actor.username,
@@ -389,8 +440,10 @@ export class AccessService {
     password: string,
     ip: string | null,
   ): Promise<{ sessionId: string; user: User }> {
-    const windowStart = this.iso(-this.config.failedLoginWindowMinutes * 60_000);
-    if ((await failedLoginsSince(this.db, username, windowStart)) >= this.config.maxFailedLogins) {
+    // The attempt is counted before the password is verified, under a lock per user name: parallel guesses
+    // cannot overtake the count. It is recorded as failed and turned into a login when it succeeds.
+    const attempt = await this.reserveLoginAttempt(username, ip);
+    if (attempt === null) {
       await this.audit({ actor: username, action: 'login.locked', target: username, ip });
       throw new AccessError(
         429,
@@ -405,13 +458,12 @@ export class AccessService {
     // Verify against a real hash even for an unknown user, so that timing does not tell names apart.
     const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
     if (!row || !ok || row.disabled) {
-      await this.audit({
-        actor: username,
-        action: 'login.failed',
-        target: username,
-        details: { reason: !row ? 'unknown user' : row.disabled ? 'disabled' : 'wrong password' },
-        ip,
-      });
+      const reason = !row ? 'unknown user' : row.disabled ? 'disabled' : 'wrong password';
+      await this.db
+        .updateTable('audit_log')
+        .set({ details: JSON.stringify({ reason }) })
+        .where('id', '=', attempt)
+        .execute();
       throw new AccessError(401, 'wrong user name or password');
     }
     const sessionId = newSessionId();
@@ -427,8 +479,38 @@ export class AccessService {
       })
       .execute();
     await this.db.updateTable('access_users').set({ last_login_at: now }).where('id', '=', row.id).execute();
-    await this.audit({ actor: row.username, action: 'login', target: row.username, ip });
+    await this.db
+      .updateTable('audit_log')
+      .set({ action: 'login', actor: row.username, details: null })
+      .where('id', '=', attempt)
+      .execute();
     return { sessionId, user: this.toUser({ ...row, last_login_at: now }) };
+  }
+
+  /**
+   * Records a login attempt as failed (pending) unless the user name has reached maxFailedLogins in the
+   * window: the audit row id, or null when locked out. The count and the insert hold a transaction-scoped
+   * advisory lock on the user name, so concurrent attempts are counted one after the other.
+   */
+  private async reserveLoginAttempt(username: string, ip: string | null): Promise<number | null> {
+    const windowStart = this.iso(-this.config.failedLoginWindowMinutes * 60_000);
+    return this.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`caseflow-login:${username}`}))`.execute(trx);
+      if ((await failedLoginsSince(trx, username, windowStart)) >= this.config.maxFailedLogins) return null;
+      const row = await trx
+        .insertInto('audit_log')
+        .values({
+          at: this.iso(),
+          actor: username,
+          action: 'login.failed',
+          target: username,
+          details: JSON.stringify({ reason: 'pending' }),
+          ip,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    });
   }
 
   async logout(sessionId: string, actor: Actor): Promise<void> {
@@ -488,7 +570,7 @@ export class AccessService {
         .set({ last_seen_at: this.iso(), expires_at: this.iso(this.config.sessionHours * 3_600_000) })
         .where('id_hash', '=', idHash)
         .execute();
-    return this.principalOf(found, 'session', idHash.slice(0, 12));
+    return this.principalOf(found, 'session', idHash);
   }
 
   // ── API tokens ───────────────────────────────────────────────────────────────────────────────────
@@ -533,7 +615,7 @@ export class AccessService {
     if (input.scopes.length === 0) throw new AccessError(400, 'scopes: at least one permission pattern');
     for (const scope of input.scopes) {
       if (!isKnownPattern(scope)) throw new AccessError(400, `scopes: unknown permission "${scope}"`);
-      const held = PERMISSION_NAMES.some((p) => can({ ...principal, scopes: [scope] }, p));
+      const held = PERMISSION_NAMES.some((p) => matches(scope, p) && can(principal, p));
       if (!held) throw new AccessError(400, `scopes: "${scope}" covers no permission you hold`);
     }
     const { id, secret, token } = newToken();

@@ -177,8 +177,11 @@ const accessSchema = z.strictObject({
     .positive()
     .max(24 * 90)
     .default(12),
-  /** Mark the session cookie Secure (set it when the server is reached over HTTPS). */
-  secureCookies: z.boolean().default(false),
+  /**
+   * Mark the session cookie Secure (HTTPS only). Default: on with NODE_ENV=production; set false for a
+   * production server reached over plain HTTP.
+   */
+  secureCookies: z.boolean().optional(),
   /** Failed logins of one user name allowed per window before logins are refused for the rest of it. */
   maxFailedLogins: z.number().int().min(1).default(5),
   failedLoginWindowMinutes: z.number().positive().default(15),

@@ -47,7 +47,7 @@ export interface RouteRule {
  */
 export function installAccess(
   app: FastifyInstance,
-  options: { authenticator: Authenticator | null },
+  options: { authenticator: Authenticator | null; loopbackOnly?: boolean },
 ): RouteRule[] {
   const routes: { methods: string[]; url: string; options: { config?: { access?: AccessRule } } }[] = [];
   const rules: RouteRule[] = [];
@@ -68,11 +68,26 @@ export function installAccess(
         rules.push({ method, url: r.url, access: r.options.config?.access ?? 'public' });
   });
   app.addHook('onRequest', async (request, reply) => {
+    // Dev mode on a loopback address answers loopback host names only (no DNS rebinding onto it).
+    if (options.loopbackOnly && !isLoopback(hostName(request.headers.host)))
+      return reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'dev mode (no login) answers requests to localhost only',
+      });
     const rule = request.routeOptions.config?.access ?? 'public';
     const principal = options.authenticator
       ? await options.authenticator.authenticate(request)
       : DEV_PRINCIPAL;
     request.principal = principal ?? ANONYMOUS;
+    if (principal?.kind !== 'token' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      // The session cookie is SameSite=Strict; a cross-site Origin on a write is refused as well — login and
+      // logout included, and in dev mode too (a page elsewhere must not drive the local administrator).
+      if (crossSite(request.headers.origin, request.headers.host))
+        return reply
+          .code(403)
+          .send({ statusCode: 403, error: 'Forbidden', message: 'cross-site request refused' });
+    }
     if (rule === 'public') return;
     if (!principal)
       return reply.code(401).send({
@@ -80,18 +95,26 @@ export function installAccess(
         error: 'Unauthorized',
         message: 'sign in (POST /api/v1/auth/login) or send an API token (Authorization: Bearer …)',
       });
-    if (principal.kind === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      // The session cookie is SameSite=Strict; a cross-site Origin on a write is refused as well.
-      const origin = request.headers.origin;
-      if (origin && origin !== 'null' && new URL(origin).host !== request.headers.host)
-        return reply
-          .code(403)
-          .send({ statusCode: 403, error: 'Forbidden', message: 'cross-site request refused' });
-    }
     if (rule === 'signed-in' || can(principal, rule)) return;
     return reply
       .code(403)
       .send({ statusCode: 403, error: 'Forbidden', message: `this needs the permission ${rule}` });
   });
   return rules;
+}
+
+export const isLoopback = (host: string): boolean =>
+  ['localhost', '::1', '[::1]'].includes(host) || host.startsWith('127.');
+
+/** The host name of a Host header (without the port); '' when absent. */
+const hostName = (host: string | undefined): string => (host ?? '').replace(/:\d+$/, '').toLowerCase();
+
+/** An Origin header naming another host than the request's (a malformed one counts as cross-site). */
+function crossSite(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || origin === 'null') return false;
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
 }

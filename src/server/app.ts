@@ -17,7 +17,7 @@ import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
 import { WorkflowService } from '../workflows/index.ts';
-import { type Authenticator, installAccess, type RouteRule } from './access.ts';
+import { type Authenticator, installAccess, isLoopback, type RouteRule } from './access.ts';
 import { accessRoutes, requestAuthenticator } from './routes/access.ts';
 import { eventlogRoutes } from './routes/eventlog.ts';
 import { exportsRoutes } from './routes/exports.ts';
@@ -112,7 +112,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.config.access.enabled && !authenticator)
     throw new Error('access.enabled needs the operational store (users, sessions, tokens)');
   await app.register(cookie);
-  const accessRules = installAccess(app, { authenticator });
+  const accessRules = installAccess(app, {
+    authenticator,
+    loopbackOnly: authenticator === null && isLoopback(options.config.server.host),
+  });
   app.decorate('accessRules', accessRules);
   await app.register(swagger, {
     openapi: {

@@ -3,7 +3,9 @@ import { AccessService } from '../access/index.ts';
 import { type CaseflowConfig, ConfigError } from '../config/index.ts';
 import { ensureMaterialized } from '../mining/index.ts';
 import { openOperationalStore, openStore } from '../store/index.ts';
+import { isLoopback } from './access.ts';
 import { buildApp } from './app.ts';
+import { LOG_SERIALIZERS } from './logging.ts';
 
 export { buildApp } from './app.ts';
 
@@ -49,8 +51,12 @@ export async function startServer(options: ServeOptions): Promise<void> {
     operational,
     schedule: true,
     logger: production
-      ? { level: 'info' }
-      : { level: 'info', transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } },
+      ? { level: 'info', serializers: LOG_SERIALIZERS }
+      : {
+          level: 'info',
+          serializers: LOG_SERIALIZERS,
+          transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } },
+        },
   });
   const close = async () => {
     await app.close();
@@ -66,6 +72,3 @@ export async function startServer(options: ServeOptions): Promise<void> {
   const address = `http://${config.server.host}:${config.server.port}`;
   process.stderr.write(`Caseflow serving ${path.resolve(dataDir)} at ${address}\n`);
 }
-
-const isLoopback = (host: string): boolean =>
-  ['127.0.0.1', '::1', 'localhost'].includes(host) || host.startsWith('127.');

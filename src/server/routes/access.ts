@@ -71,9 +71,16 @@ const meSchema = z.object({
 });
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 
+/** API tokens are managed from a signed-in session (or dev mode), never with a token. */
+const assertNotToken = (request: FastifyRequest): void => {
+  if (request.principal.kind === 'token')
+    throw new AccessError(403, 'API tokens are managed from a signed-in session, not with a token');
+};
+
 const actorOf = (request: FastifyRequest): Actor => ({
   username: request.principal.username,
   ip: request.ip,
+  principal: request.principal,
 });
 
 const userOf = (p: Principal): User => ({
@@ -142,7 +149,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{
     path: '/',
     httpOnly: true,
     sameSite: 'strict' as const,
-    secure: config.secureCookies,
+    secure: config.secureCookies ?? process.env.NODE_ENV === 'production',
   };
 
   app.post(
@@ -198,6 +205,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{
           request.body.currentPassword,
           request.body.newPassword,
           actorOf(request),
+          request.principal.kind === 'session' ? request.principal.credentialId : undefined,
         );
         return reply.code(204).send(null);
       }),
@@ -259,7 +267,8 @@ export const accessRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) =>
       guarded(reply, async () => {
-        if (request.body.disabled === true && request.params.id === request.principal.userId)
+        const target = await service.findUser(request.params.id);
+        if (request.body.disabled === true && target?.id === request.principal.userId)
           throw new AccessError(409, 'you cannot disable yourself');
         return { user: await service.updateUser(request.params.id, request.body, actorOf(request)) };
       }),
@@ -387,6 +396,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) =>
       guarded(reply, async () => {
+        assertNotToken(request);
         const userId = request.query.userId ?? request.principal.userId;
         if (userId !== request.principal.userId && !can(request.principal, 'admin:user:view'))
           throw new AccessError(403, 'this needs the permission admin:user:view');
@@ -411,9 +421,12 @@ export const accessRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) =>
-      guarded(reply, async () =>
-        reply.code(201).send(await service.createToken(request.principal, request.body, actorOf(request))),
-      ),
+      guarded(reply, async () => {
+        assertNotToken(request);
+        return reply
+          .code(201)
+          .send(await service.createToken(request.principal, request.body, actorOf(request)));
+      }),
   );
 
   app.delete(
@@ -429,6 +442,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) =>
       guarded(reply, async () => {
+        assertNotToken(request);
         await service.revokeToken(request.principal, request.params.id, actorOf(request));
         return reply.code(204).send(null);
       }),
