@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { tempDir } from './support.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/caseflow.js');
@@ -115,4 +115,78 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface PageOptions {
+  /** The folder the step screenshots go to (test-artifacts/<suite>/); the suite clears and makes it. */
+  artifacts: string;
+  /**
+   * For several pages in one suite, put before each screenshot's number: `<name>-NN-<step>.png`
+   * (without it: `NN-<step>.png`).
+   */
+  name?: string;
+  viewport: { width: number; height: number };
+  /** The browser's language: en-GB unless told; null: Chromium's own. */
+  locale?: string | null;
+  /** The browser's time zone: UTC unless told; null: the machine's. */
+  timezoneId?: string | null;
+  /** The page's default timeout in ms: 15 000 unless told; null: Playwright's own (30 s). */
+  timeout?: number | null;
+  /**
+   * API answers (URLs with /api/) of this status or above are problems: 400 unless told. Tests that get
+   * 4xx answers on purpose (wrong passwords, forbidden pages, unknown customers) pass 500.
+   */
+  problemStatus?: number;
+  /** Whole-page screenshots (the default) or the viewport only. */
+  fullPage?: boolean;
+  /** A script run in every page of the context before the page's own (context.addInitScript). */
+  initScript?: string;
+  /** Permissions granted to one origin before the page opens (context.grantPermissions). */
+  grant?: { permissions: string[]; origin: string };
+}
+
+export interface OpenedPage {
+  /** The page's own browser context (close it when done). */
+  context: BrowserContext;
+  page: Page;
+  /**
+   * Runs one step, then screenshots the page as `[<name>-]NN-<step>.png` in the artifacts folder; a step
+   * that fails leaves `[<name>-]NN-<step>-FAILED.png` and throws on.
+   */
+  step: (name: string, body: () => Promise<void>) => Promise<void>;
+  /** Page errors and API answers of `problemStatus` or above, as they come: a test expects none. */
+  problems: string[];
+}
+
+/** A page in a browser context of its own, with a list of the problems it meets and screenshot steps. */
+export async function openPage(browser: Browser, options: PageOptions): Promise<OpenedPage> {
+  const { artifacts, name, viewport, problemStatus = 400, fullPage = true } = options;
+  const locale = options.locale === null ? undefined : (options.locale ?? 'en-GB');
+  const timezoneId = options.timezoneId === null ? undefined : (options.timezoneId ?? 'UTC');
+  const timeout = options.timeout === null ? undefined : (options.timeout ?? 15_000);
+  const context = await browser.newContext({ viewport, locale, timezoneId });
+  if (options.initScript) await context.addInitScript({ content: options.initScript });
+  if (options.grant)
+    await context.grantPermissions(options.grant.permissions, { origin: options.grant.origin });
+  const page = await context.newPage();
+  if (timeout !== undefined) page.setDefaultTimeout(timeout);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (res) => {
+    if (res.url().includes('/api/') && res.status() >= problemStatus)
+      problems.push(`${res.status()} ${res.url()}`);
+  });
+  let n = 0;
+  const step = async (stepName: string, body: () => Promise<void>) => {
+    n += 1;
+    const file = `${name ? `${name}-` : ''}${String(n).padStart(2, '0')}-${stepName}`;
+    try {
+      await body();
+    } catch (error) {
+      await page.screenshot({ path: path.join(artifacts, `${file}-FAILED.png`), fullPage }).catch(() => {});
+      throw error;
+    }
+    await page.screenshot({ path: path.join(artifacts, `${file}.png`), fullPage });
+  };
+  return { context, page, step, problems };
 }

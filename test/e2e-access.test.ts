@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningServer, startDemoServer, startServer } from './browser.ts';
+import { launchChromium, openPage, type RunningServer, startDemoServer, startServer } from './browser.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts/e2e-access');
 const FIRST_ADMIN = /caseflow: first administrator: (\S+) \/ (\S+) \(shown once/;
@@ -59,34 +59,15 @@ describe('sign-in and access administration in headless Chromium (CASEFLOW_AUTH=
   });
 
   it('login, users, an analyst without administration, API tokens and the audit log', async () => {
-    context = await browser.newContext({
+    const tab = await openPage(browser, {
+      artifacts: ARTIFACTS,
       viewport: { width: 1440, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
+      // Wrong passwords, too many logins, a forbidden page: 4xx answers on purpose.
+      problemStatus: 500,
+      grant: { permissions: ['clipboard-read', 'clipboard-write'], origin: server.base },
     });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => {
-      if (res.url().includes('/api/') && res.status() >= 500) problems.push(`${res.status()} ${res.url()}`);
-    });
-
-    let n = 0;
-    const step = async (name: string, body: () => Promise<void>) => {
-      n += 1;
-      const file = `${String(n).padStart(2, '0')}-${name}`;
-      try {
-        await body();
-      } catch (error) {
-        await page
-          .screenshot({ path: path.join(ARTIFACTS, `${file}-FAILED.png`), fullPage: true })
-          .catch(() => {});
-        throw error;
-      }
-      await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
-    };
+    context = tab.context;
+    const { page, step, problems } = tab;
 
     /** The API as the browser's session (its cookie). */
     const api = async <T>(route: string): Promise<T> => {

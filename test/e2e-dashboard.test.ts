@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningServer, startDemoServer } from './browser.ts';
+import { launchChromium, openPage, type RunningServer, startDemoServer } from './browser.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts/e2e-dashboard');
 const START = '__start__';
@@ -153,34 +153,13 @@ describe('dashboard in headless Chromium on the demo data', () => {
   }
 
   it('overview, process map, channel filter, edge, its cases and one case agree with the API', async () => {
-    context = await browser.newContext({
+    const tab = await openPage(browser, {
+      artifacts: ARTIFACTS,
       viewport: { width: 1440, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
+      initScript: COUNT_LAYOUTS,
     });
-    await context.addInitScript({ content: COUNT_LAYOUTS });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => {
-      if (res.url().includes('/api/') && res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
-    });
-
-    let n = 0;
-    const step = async (name: string, body: () => Promise<void>) => {
-      n += 1;
-      const file = `${String(n).padStart(2, '0')}-${name}`;
-      try {
-        await body();
-      } catch (error) {
-        await page
-          .screenshot({ path: path.join(ARTIFACTS, `${file}-FAILED.png`), fullPage: true })
-          .catch(() => {});
-        throw error;
-      }
-      await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
-    };
+    context = tab.context;
+    const { page, step, problems } = tab;
 
     const query = () => new URL(page.url()).searchParams;
     const map = page.getByTestId('process-map');

@@ -12,9 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningServer, startDemoServer } from './browser.ts';
+import { launchChromium, type OpenedPage, openPage, type RunningServer, startDemoServer } from './browser.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts/e2e-journey');
 /**
@@ -111,39 +111,15 @@ describe('customer journey page in headless Chromium', () => {
     return (found.items[0] as { id: string }).id;
   }
 
-  async function openPage(name: string): Promise<{
-    page: Page;
-    step: (s: string, body: () => Promise<void>) => Promise<void>;
-    problems: string[];
-  }> {
-    const context = await browser.newContext({
+  /** A page in a browser of its own; its screenshots are named `<name>-NN-<step>.png`. */
+  async function journeyPage(name: string): Promise<OpenedPage> {
+    const opened = await openPage(browser, {
+      artifacts: ARTIFACTS,
+      name,
       viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => {
-      if (res.url().includes('/api/') && res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
-    });
-    let n = 0;
-    const step = async (stepName: string, body: () => Promise<void>) => {
-      n += 1;
-      const file = `${name}-${String(n).padStart(2, '0')}-${stepName}`;
-      try {
-        await body();
-      } catch (error) {
-        await page
-          .screenshot({ path: path.join(ARTIFACTS, `${file}-FAILED.png`), fullPage: true })
-          .catch(() => {});
-        throw error;
-      }
-      await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
-    };
-    return { page, step, problems };
+    contexts.push(opened.context);
+    return opened;
   }
 
   /** The card's state as shown: data attribute, text and the dot's colour family. */
@@ -158,7 +134,7 @@ describe('customer journey page in headless Chromium', () => {
   }
 
   it('a web-messaging conversation is live, idle after 45 s, inactive after 60 s, live again on the next customer event', async () => {
-    const { page, step, problems } = await openPage('live');
+    const { page, step, problems } = await journeyPage('live');
     const email = `journey-${randomUUID().slice(0, 8)}@example.com`;
     const conversationId = `e2e-webmsg-${randomUUID()}`;
     const card = page.locator('[data-testid="journey-card"][data-channel="webMessaging"]');
@@ -227,7 +203,7 @@ describe('customer journey page in headless Chromium', () => {
   }, 240_000);
 
   it('the case view opens the journey of a past, transferred voice conversation: date, last queue and agent, path', async () => {
-    const { page, step, problems } = await openPage('past');
+    const { page, step, problems } = await journeyPage('past');
     const health = await api<{ timeZone: string }>('/health');
 
     // The first demo case with a transferred voice conversation, as the journey API tells it.

@@ -19,7 +19,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDirectory } from '../src/demo/directory.ts';
 import { DEMO_DEFAULTS } from '../src/demo/index.ts';
-import { launchChromium, type RunningServer, startServer } from './browser.ts';
+import { launchChromium, type OpenedPage, openPage, type RunningServer, startServer } from './browser.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts/e2e-masking');
 const FIRST_ADMIN = /caseflow: first administrator: (\S+) \/ (\S+) \(shown once/;
@@ -158,39 +158,16 @@ describe('journey masking and divisions in headless Chromium (CASEFLOW_AUTH=on)'
     username: string,
     password: string,
     customerId: string,
-  ): Promise<{
-    page: Page;
-    context: BrowserContext;
-    step: (s: string, body: () => Promise<void>) => Promise<void>;
-    problems: string[];
-  }> {
-    const context = await browser.newContext({
+  ): Promise<OpenedPage> {
+    const opened = await openPage(browser, {
+      artifacts: ARTIFACTS,
+      name,
       viewport: { width: 1280, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
+      // 4xx answers on purpose: the customer unknown to another division is a 404.
+      problemStatus: 500,
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => {
-      if (res.url().includes('/api/') && res.status() >= 500) problems.push(`${res.status()} ${res.url()}`);
-    });
-    let n = 0;
-    const step = async (stepName: string, body: () => Promise<void>) => {
-      n += 1;
-      const file = `${name}-${String(n).padStart(2, '0')}-${stepName}`;
-      try {
-        await body();
-      } catch (error) {
-        await page
-          .screenshot({ path: path.join(ARTIFACTS, `${file}-FAILED.png`), fullPage: true })
-          .catch(() => {});
-        throw error;
-      }
-      await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
-    };
+    contexts.push(opened.context);
+    const { page, step } = opened;
     await step('signed-in', async () => {
       await page.goto(`${server.base}/customers/${encodeURIComponent(customerId)}?lang=en`);
       await page.getByTestId('login-page').waitFor();
@@ -200,7 +177,7 @@ describe('journey masking and divisions in headless Chromium (CASEFLOW_AUTH=on)'
       await page.getByTestId('page-customer').waitFor();
       expect(new URL(page.url()).pathname).toBe(`/customers/${encodeURIComponent(customerId)}`);
     });
-    return { page, context, step, problems };
+    return opened;
   }
 
   /** The journey as the browser's session (its cookie) sees it. */

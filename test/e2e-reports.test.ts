@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type RunningServer, startDemoServer } from './browser.ts';
+import { launchChromium, type OpenedPage, openPage, type RunningServer, startDemoServer } from './browser.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../test-artifacts/e2e-reports');
 
@@ -28,25 +28,20 @@ describe('reports in headless Chromium on the demo data', () => {
   let browser: Browser;
   let context: BrowserContext | undefined;
   let page: Page;
-  const problems: string[] = [];
-  let n = 0;
+  let step: OpenedPage['step'];
+  let problems: string[];
 
   beforeAll(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await launchChromium();
     server = await startDemoServer();
-    context = await browser.newContext({
+    // One page for the whole suite: its steps and screenshots number on from one test to the next.
+    ({ context, page, step, problems } = await openPage(browser, {
+      artifacts: ARTIFACTS,
       viewport: { width: 1440, height: 1000 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => {
-      if (res.url().includes('/api/') && res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
-    });
+      timeout: 20_000,
+    }));
   });
 
   afterAll(async () => {
@@ -61,20 +56,6 @@ describe('reports in headless Chromium on the demo data', () => {
     expect(res.status, `GET ${route}?${qs}`).toBe(200);
     return (await res.json()) as T;
   }
-
-  const step = async (name: string, body: () => Promise<void>) => {
-    n += 1;
-    const file = `${String(n).padStart(2, '0')}-${name}`;
-    try {
-      await body();
-    } catch (error) {
-      await page
-        .screenshot({ path: path.join(ARTIFACTS, `${file}-FAILED.png`), fullPage: true })
-        .catch(() => {});
-      throw error;
-    }
-    await page.screenshot({ path: path.join(ARTIFACTS, `${file}.png`), fullPage: true });
-  };
 
   const query = () => new URL(page.url()).searchParams;
 

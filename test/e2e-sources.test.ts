@@ -2,14 +2,14 @@
  * End to end: `caseflow serve` with the Genesys connector scheduled against the fake Genesys API on
  * 127.0.0.1. The first scheduled run lands; the Sources page (real Chromium) shows it with the next run;
  * a run that keeps getting 503s shows its error and where it will resume; "Sync now" then finishes it.
- * Screenshots go to test-artifacts/e2e-sources/.
+ * Screenshots go to test-artifacts/e2e-sources/ (a failing step leaves NN-step-FAILED.png).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConversations } from '../src/demo/index.ts';
-import { launchChromium, type RunningServer, startServer } from './browser.ts';
+import { launchChromium, type OpenedPage, openPage, type RunningServer, startServer } from './browser.ts';
 import { FakeGenesys } from './fake-genesys.ts';
 import { tempDir } from './support.ts';
 
@@ -32,11 +32,7 @@ describe('Sources page with a scheduled Genesys sync', () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
-  let shot = 0;
-  const snap = async (name: string) => {
-    shot += 1;
-    await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
-  };
+  let step: OpenedPage['step'];
   const sources = async (): Promise<SourcesResponse['sources'][number]> => {
     const body = (await (await fetch(`${server.base}/api/v1/sources`)).json()) as SourcesResponse;
     return body.sources[0] as SourcesResponse['sources'][number];
@@ -87,7 +83,15 @@ describe('Sources page with a scheduled Genesys sync', () => {
       CASEFLOW_GENESYS_CLIENT_SECRET: SECRET,
     });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // As Chromium starts: its own language, time zone and timeouts; screenshots of the viewport.
+    ({ page, step } = await openPage(browser, {
+      artifacts: ARTIFACTS,
+      viewport: { width: 1280, height: 900 },
+      locale: null,
+      timezoneId: null,
+      timeout: null,
+      fullPage: false,
+    }));
   }, 90_000);
 
   afterAll(async () => {
@@ -104,14 +108,15 @@ describe('Sources page with a scheduled Genesys sync', () => {
     const next = Date.parse(s.nextRunAt ?? '');
     expect(next - Date.now()).toBeGreaterThan(50 * 60_000);
 
-    await page.goto(`${server.base}/sources`);
-    const card = page.getByTestId('source-genesys');
-    await card.waitFor();
-    await expect.poll(() => page.getByTestId('source-state').getAttribute('data-state')).toBe('idle');
-    expect(await page.getByTestId('last-run').getAttribute('data-status')).toBe('succeeded');
-    expect(await page.getByTestId('last-run').innerText()).toContain('150');
-    expect(await card.innerText()).toContain('mypurecloud.de');
-    await snap('scheduled-run');
+    await step('scheduled-run', async () => {
+      await page.goto(`${server.base}/sources`);
+      const card = page.getByTestId('source-genesys');
+      await card.waitFor();
+      await expect.poll(() => page.getByTestId('source-state').getAttribute('data-state')).toBe('idle');
+      expect(await page.getByTestId('last-run').getAttribute('data-status')).toBe('succeeded');
+      expect(await page.getByTestId('last-run').innerText()).toContain('150');
+      expect(await card.innerText()).toContain('mypurecloud.de');
+    });
   }, 90_000);
 
   it('shows a failed run with what failed and where it resumes, then "Sync now" finishes it', async () => {
@@ -134,23 +139,25 @@ describe('Sources page with a scheduled Genesys sync', () => {
       { status: 503 },
       { status: 503 },
     );
-    await page.getByTestId('sync-now').click();
-    await expect
-      .poll(() => page.getByTestId('source-state').getAttribute('data-state'), { timeout: 20_000 })
-      .toBe('failed');
-    const error = await page.getByTestId('last-run-error').innerText();
-    expect(error).toContain('HTTP 503');
-    expect(error).toContain('after 3 attempts');
-    expect(error).toContain('resume');
-    await snap('failed-run');
+    await step('failed-run', async () => {
+      await page.getByTestId('sync-now').click();
+      await expect
+        .poll(() => page.getByTestId('source-state').getAttribute('data-state'), { timeout: 20_000 })
+        .toBe('failed');
+      const error = await page.getByTestId('last-run-error').innerText();
+      expect(error).toContain('HTTP 503');
+      expect(error).toContain('after 3 attempts');
+      expect(error).toContain('resume');
+    });
 
-    await page.getByTestId('sync-now').click();
-    await expect
-      .poll(() => page.getByTestId('last-run').getAttribute('data-status'), { timeout: 20_000 })
-      .toBe('succeeded');
-    const s = await sources();
-    expect(s.lastRun).toMatchObject({ trigger: 'manual', added: 1, error: null });
-    await snap('resumed-run');
+    await step('resumed-run', async () => {
+      await page.getByTestId('sync-now').click();
+      await expect
+        .poll(() => page.getByTestId('last-run').getAttribute('data-status'), { timeout: 20_000 })
+        .toBe('succeeded');
+      const s = await sources();
+      expect(s.lastRun).toMatchObject({ trigger: 'manual', added: 1, error: null });
+    });
     expect(server.output()).not.toContain(SECRET);
   }, 90_000);
 });
