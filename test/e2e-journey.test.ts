@@ -108,7 +108,10 @@ describe('customer journey page in headless Chromium', () => {
   async function customerOf(conversationId: string): Promise<string> {
     const found = await api<CustomersResponse>('/customers', { conversationId });
     expect(found.items, `the customer of conversation ${conversationId}`).toHaveLength(1);
-    return (found.items[0] as { id: string }).id;
+    const id = (found.items[0] as { id: string }).id;
+    // Opaque: the page URLs carry no phone number, e-mail or contact id.
+    expect(id).toMatch(/^cus-[0-9a-f]{24}$/);
+    return id;
   }
 
   /** A page in a browser of its own; its screenshots are named `<name>-NN-<step>.png`. */

@@ -11,7 +11,9 @@ import {
   conversationIdentifiers,
   IdentityIndex,
   type Interaction,
+  isCustomerId,
   type Journey,
+  opaqueCustomerId,
 } from '../src/journey/index.ts';
 import { buildApp } from '../src/server/index.ts';
 import { importMessages } from '../src/sources/conversations/index.ts';
@@ -69,9 +71,13 @@ class ManualClock implements Clock {
   }
 }
 
-const principal = (permissions: string[], divisions: readonly string[] | 'all' = 'all'): Principal => ({
+const principal = (
+  permissions: string[],
+  divisions: readonly string[] | 'all' = 'all',
+  userId = 'u-test',
+): Principal => ({
   kind: 'token',
-  userId: 'u-test',
+  userId,
   username: 'test',
   displayName: 'Test',
   roles: [],
@@ -148,14 +154,17 @@ const journeyOf = async (key: string): Promise<Journey> => {
 // ---------------------------------------------------------------------------------------------
 
 describe('customer identity', () => {
+  /** Customer ids in these tests: the root key, readable. */
+  const named = (rootKey: string) => `cus(${rootKey})`;
+
   it('merges identifiers seen together (connected components); any key resolves to the customer', () => {
-    const index = new IdentityIndex(['phone', 'email', 'messaging']);
+    const index = new IdentityIndex(['phone', 'email', 'messaging'], named);
     index.addInteraction(['contact:X', 'phone:+33611111111'], 'c1');
     index.addInteraction(['email:a@b.fr', 'phone:+33611111111'], 'c2');
     index.addInteraction(['email:a@b.fr', 'messaging:guest-1'], 'c3');
     index.addInteraction(['phone:+33622222222'], 'c4');
     for (const key of ['contact:X', 'phone:+33611111111', 'email:a@b.fr', 'messaging:guest-1'])
-      expect(index.customerOf(key), key).toBe('contact:X');
+      expect(index.customerOf(key), key).toBe(named('contact:X'));
     expect(index.keysOf('messaging:guest-1')).toEqual([
       'contact:X',
       'email:a@b.fr',
@@ -163,48 +172,79 @@ describe('customer identity', () => {
       'phone:+33611111111',
     ]);
     expect(index.conversationsOf('contact:X')).toEqual(['c1', 'c2', 'c3']);
-    expect(index.customerOf('phone:+33622222222')).toBe('phone:+33622222222');
+    expect(index.customerOf('phone:+33622222222')).toBe(named('phone:+33622222222'));
     expect(index.conversationsOf('phone:+33622222222')).toEqual(['c4']);
     expect(index.customerOf('phone:+33600000000')).toBeNull();
   });
 
-  it('without an external contact id, the customer id is the smallest key; it moves to a contact id when one joins', () => {
-    const index = new IdentityIndex(['phone', 'email', 'messaging']);
+  it('without an external contact id, the root key is the smallest key; it moves to a contact id when one joins', () => {
+    const index = new IdentityIndex(['phone', 'email', 'messaging'], named);
     index.addInteraction(['phone:+33611111111', 'messaging:guest-1']);
-    expect(index.customerOf('messaging:guest-1')).toBe('messaging:guest-1');
+    expect(index.customerOf('messaging:guest-1')).toBe(named('messaging:guest-1'));
     index.addInteraction(['messaging:guest-1', 'contact:Z']);
-    expect(index.customerOf('phone:+33611111111')).toBe('contact:Z');
+    expect(index.customerOf('phone:+33611111111')).toBe(named('contact:Z'));
   });
 
   it('identifiers of one conversation from several sources are seen together', () => {
-    const index = new IdentityIndex(['phone', 'email', 'messaging']);
+    const index = new IdentityIndex(['phone', 'email', 'messaging'], named);
     index.addInteraction(['contact:X'], 'c1');
     index.addInteraction(['messaging:guest-9'], 'c1');
-    expect(index.customerOf('messaging:guest-9')).toBe('contact:X');
+    expect(index.customerOf('messaging:guest-9')).toBe(named('contact:X'));
   });
 
   it('mergeOn: identifiers of kinds not listed do not join customers; the external contact id always does', () => {
-    const index = new IdentityIndex([]);
+    const index = new IdentityIndex([], named);
     index.addInteraction(['contact:X', 'phone:+33611111111'], 'c1');
     index.addInteraction(['contact:Y', 'phone:+33611111111'], 'c2');
     index.addInteraction(['phone:+33611111111'], 'c3');
     index.addInteraction(['contact:X', 'contact:X2'], 'c4');
-    expect(index.customerOf('contact:X')).toBe('contact:X');
-    expect(index.customerOf('contact:Y')).toBe('contact:Y');
-    expect(index.customerOf('contact:X2')).toBe('contact:X');
+    expect(index.customerOf('contact:X')).toBe(named('contact:X'));
+    expect(index.customerOf('contact:Y')).toBe(named('contact:Y'));
+    expect(index.customerOf('contact:X2')).toBe(named('contact:X'));
     // The shared phone is an identity of its own: the calls made from it without a contact id.
-    expect(index.customerOf('phone:+33611111111')).toBe('phone:+33611111111');
+    expect(index.customerOf('phone:+33611111111')).toBe(named('phone:+33611111111'));
     expect(index.conversationsOf('contact:X')).toEqual(['c1', 'c4']);
     expect(index.conversationsOf('contact:Y')).toEqual(['c2']);
     expect(index.conversationsOf('phone:+33611111111')).toEqual(['c3']);
 
-    const emailOnly = new IdentityIndex(['email']);
+    const emailOnly = new IdentityIndex(['email'], named);
     emailOnly.addInteraction(['phone:+33611111111', 'email:a@b.fr'], 'c5');
     emailOnly.addInteraction(['email:a@b.fr', 'contact:W'], 'c6');
-    expect(emailOnly.customerOf('email:a@b.fr')).toBe('contact:W');
-    expect(emailOnly.customerOf('phone:+33611111111')).toBe('phone:+33611111111');
+    expect(emailOnly.customerOf('email:a@b.fr')).toBe(named('contact:W'));
+    expect(emailOnly.customerOf('phone:+33611111111')).toBe(named('phone:+33611111111'));
     // c5's primary key is its linking e-mail address: the conversation is contact W's.
     expect(emailOnly.conversationsOf('contact:W')).toEqual(['c5', 'c6']);
+  });
+
+  it('the customer id and any key of the customer resolve to it; a merge keeps one id, the other names no one', () => {
+    const index = new IdentityIndex(['phone', 'messaging'], named);
+    index.addInteraction(['phone:+33611111111'], 'c1');
+    index.addInteraction(['contact:Q'], 'c2');
+    expect(index.customerOf(named('phone:+33611111111'))).toBe(named('phone:+33611111111'));
+    expect(index.keysOf(named('contact:Q'))).toEqual(['contact:Q']);
+    index.addInteraction(['contact:Q', 'phone:+33611111111'], 'c3');
+    expect(index.customerOf(named('contact:Q'))).toBe(named('contact:Q'));
+    expect(index.customerOf(named('phone:+33611111111'))).toBeNull();
+    expect(index.conversationsOf(named('contact:Q'))).toEqual(['c1', 'c2', 'c3']);
+    expect(index.keysOfConversation('c3')).toEqual(['contact:Q', 'phone:+33611111111']);
+    // Journey events' keys link as well, but are not the conversation's synced keys.
+    index.addInteraction(['messaging:guest-q'], 'c1', false);
+    expect(index.customerOf('messaging:guest-q')).toBe(named('contact:Q'));
+    expect(index.syncedKeysOfConversation('c1')).toEqual(['phone:+33611111111']);
+    expect(index.customerOf('nobody')).toBeNull();
+  });
+
+  it('opaque customer ids: a keyed hash of the root key, stable under one secret, revealing no identifier', () => {
+    const a = opaqueCustomerId('secret-a'.repeat(6));
+    const b = opaqueCustomerId('secret-b'.repeat(6));
+    const id = a('contact:ext-SECRET-42');
+    expect(id).toMatch(/^cus-[0-9a-f]{24}$/);
+    expect(isCustomerId(id)).toBe(true);
+    expect(isCustomerId('contact:ext-SECRET-42')).toBe(false);
+    expect(a('contact:ext-SECRET-42')).toBe(id);
+    expect(b('contact:ext-SECRET-42')).not.toBe(id);
+    expect(a('contact:ext-SECRET-43')).not.toBe(id);
+    expect(id.toLowerCase()).not.toContain('secret');
   });
 
   it('reads the customer identifiers of a Genesys record as the customer key does', () => {
@@ -286,7 +326,9 @@ describe('customer identity', () => {
     });
     expect(sent.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     // Default configuration (phones link): one customer.
-    expect((await journeyOf('contact:merge-B')).customer.id).toBe('contact:merge-A');
+    const merged = (await journeyOf('contact:merge-A')).customer.id;
+    expect(merged).toMatch(/^cus-[0-9a-f]{24}$/);
+    expect((await journeyOf('contact:merge-B')).customer.id).toBe(merged);
     // mergeOn ['email']: two customers.
     const a = await strict.inject({
       url: `/api/v1/customers/${encodeURIComponent('contact:merge-A')}/journey`,
@@ -294,8 +336,10 @@ describe('customer identity', () => {
     const b = await strict.inject({
       url: `/api/v1/customers/${encodeURIComponent('contact:merge-B')}/journey`,
     });
-    expect(a.json().customer.id).toBe('contact:merge-A');
-    expect(b.json().customer.id).toBe('contact:merge-B');
+    // The merged customer's root key is merge-A's: A keeps the id, B gets one of its own.
+    expect(a.json().customer.id).toBe(merged);
+    expect(b.json().customer.id).not.toBe(merged);
+    expect(isCustomerId(b.json().customer.id)).toBe(true);
     expect(a.json().items.map((i: Interaction) => i.id)).toEqual(['event:merge-1']);
     expect(b.json().items.map((i: Interaction) => i.id)).toEqual(['event:merge-2']);
     await strict.close();
@@ -330,7 +374,9 @@ describe('journey API (demo data)', () => {
   it('lists the customer’s interactions newest first, with identifiers and every conversation of theirs', async () => {
     const { key } = await customerInTwoDivisions();
     const journey = await journeyOf(key);
-    expect(journey.customer.id).toBe(key);
+    const customerId = journey.customer.id;
+    expect(isCustomerId(customerId)).toBe(true);
+    expect(await journeyOf(customerId)).toEqual(journey);
     expect(journey.asOf).toBe(iso(NOW));
     const expected = await store.db.all<{ id: string; start: string }>(
       `SELECT DISTINCT c.conversation_id AS id, strftime(c.start_time, '%Y-%m-%dT%H:%M:%S.%gZ') AS start
@@ -355,11 +401,11 @@ describe('journey API (demo data)', () => {
     // Any identifier opens the same customer.
     for (const i of identifiers) {
       const other = await get(`/api/v1/customers/${encodeURIComponent(i.key)}`);
-      expect(other.json()).toMatchObject({ id: key });
+      expect(other.json()).toMatchObject({ id: customerId });
     }
     // The case view's way in: the customer of a conversation.
     const byConversation = await get(`/api/v1/customers?conversationId=${expected[0]?.id}`);
-    expect(byConversation.json().items.map((c: { id: string }) => c.id)).toEqual([key]);
+    expect(byConversation.json().items.map((c: { id: string }) => c.id)).toEqual([customerId]);
   });
 
   it('shows the last queue and the last agent after a transfer, and the whole path', async () => {
@@ -431,7 +477,7 @@ describe('journey API (demo data)', () => {
     expect(seenByViewer.items.map((i) => i.id)).toEqual(full.items.map((i) => i.id));
     const search = await as(viewer, () => get(`/api/v1/customers?q=${encodeURIComponent(key)}`));
     expect(search.json().items).toEqual([
-      { id: key, identifiers: null, lastInteractionAt: full.items[0]?.startedAt },
+      { id: full.customer.id, identifiers: null, lastInteractionAt: full.items[0]?.startedAt },
     ]);
     expect((await as(viewer, () => get(`/api/v1/customers/${encodeURIComponent(key)}`))).statusCode).toBe(
       403,
@@ -460,6 +506,123 @@ describe('journey API (demo data)', () => {
       expect((await get(`/api/v1/customers?q=${encodeURIComponent(key)}`)).json()).toEqual({ items: [] });
       expect((await get(`/api/v1/customers?conversationId=${inFirst[0]}`)).json()).toEqual({ items: [] });
     });
+  });
+
+  it('customer ids reveal no identifier: not another division’s, not without externalContacts:session:view', async () => {
+    const web = (id: string, division: string, customer: Record<string, string>) => ({
+      id,
+      type: 'web.pageView',
+      occurredAt: iso(NOW - 30_000),
+      customer,
+      url: `https://example.fr/${id}`,
+      divisionId: division,
+    });
+    const phone = '+33 7 11 22 33 44';
+    const sent = await post('/api/v1/journey/events', {
+      events: [
+        web('leak-d2', 'leak-d2', { phone, email: 'hidden@d2.example', externalContactId: 'ext-SECRET-42' }),
+        web('leak-d1', 'leak-d1', { phone }),
+        // A conversation of d1 that a d2 event names with d2's identifiers.
+        {
+          id: 'leak-conv-d1',
+          type: 'interaction.started',
+          occurredAt: iso(NOW - 20_000),
+          customer: { phone: '+33 7 11 22 33 55' },
+          conversationId: 'leak-conv',
+          divisionId: 'leak-d1',
+        },
+        {
+          id: 'leak-conv-d2',
+          type: 'message.inbound',
+          occurredAt: iso(NOW - 10_000),
+          customer: { phone: '+33 7 11 22 33 55', externalContactId: 'ext-SECRET-43' },
+          conversationId: 'leak-conv',
+          divisionId: 'leak-d2',
+        },
+      ],
+    });
+    expect(sent.json()).toMatchObject({ accepted: 4, rejected: [] });
+    const d1 = principal(['journey:*', 'externalContacts:session:view'], ['leak-d1']);
+    const d1Viewer = principal(['journey:event:view'], ['leak-d1']);
+    const d2 = principal(['journey:*', 'externalContacts:session:view'], ['leak-d2']);
+    const search = (q: string) => get(`/api/v1/customers?q=${encodeURIComponent(q)}`);
+    const status = (url: string) => get(url).then((r) => r.statusCode);
+
+    const found = (await as(d1, () => search(phone))).json().items;
+    expect(found).toHaveLength(1);
+    const id: string = found[0].id;
+    expect(id).toMatch(/^cus-[0-9a-f]{24}$/);
+    expect(found[0].identifiers.map((i: { key: string }) => i.key)).toEqual(['phone:+33711223344']);
+    expect((await as(d1Viewer, () => search(phone))).json().items).toEqual([
+      { id, identifiers: null, lastInteractionAt: iso(NOW - 30_000) },
+    ]);
+    // d2's identifiers name no one in d1: not searched, not opened (not even by part).
+    await as(d1, async () => {
+      for (const q of ['secret', 'contact:ext-SECRET-42', 'hidden@d2.example'])
+        expect((await search(q)).json(), q).toEqual({ items: [] });
+      for (const key of ['contact:ext-SECRET-42', 'email:hidden@d2.example']) {
+        expect(await status(`/api/v1/customers/${encodeURIComponent(key)}/journey`), key).toBe(404);
+        expect(await status(`/api/v1/customers/${encodeURIComponent(key)}`), key).toBe(404);
+        expect(await status(`/api/v1/customers/${encodeURIComponent(key)}/journey/live`), key).toBe(404);
+      }
+      const journey = await journeyOf(id);
+      expect(journey.customer.id).toBe(id);
+      expect(journey.items.map((i) => i.id)).toEqual(['event:leak-d1']);
+      expect((await journeyOf('phone:+33711223344')).customer.id).toBe(id);
+
+      const conversation = await journeyOf('phone:+33711223355');
+      expect(conversation.items.map((i) => i.id)).toEqual(['leak-conv']);
+      expect(conversation.customer.identifiers?.map((i) => i.key)).toEqual(['phone:+33711223355']);
+      expect(JSON.stringify(conversation)).not.toContain('SECRET');
+      expect((await search('phone:+33711223355')).json().items[0].identifiers).toHaveLength(1);
+    });
+    // In d2, the same customer under the same id, with d2's identifiers.
+    const inD2 = (await as(d2, () => search('secret-42'))).json().items;
+    expect(inD2.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(inD2[0].identifiers.map((i: { key: string }) => i.key)).toEqual([
+      'contact:ext-SECRET-42',
+      'phone:+33711223344',
+      'email:hidden@d2.example',
+    ]);
+    expect(await as(d2, () => status('/api/v1/customers/contact%3Aext-SECRET-42'))).toBe(200);
+  });
+
+  it('a search looks at no more than 50 customers, loading 4 at a time', async () => {
+    const phones = await store.db.one<{ n: number }>(
+      `SELECT count(DISTINCT key)::INTEGER AS n FROM customer_identifiers WHERE kind = 'phone'`,
+    );
+    expect(phones?.n).toBeGreaterThan(60);
+    // Every journey load with conversations reads their Genesys records once: count those reads.
+    const db = store.db;
+    const all = db.all;
+    let loads = 0;
+    let running = 0;
+    let most = 0;
+    db.all = (async (sql: string, params?: Record<string, unknown>) => {
+      const load = sql.includes('AS has_agent');
+      if (load) {
+        loads += 1;
+        running += 1;
+        most = Math.max(most, running);
+      }
+      try {
+        return await all.call(db, sql, params as never);
+      } finally {
+        if (load) running -= 1;
+      }
+    }) as typeof db.all;
+    try {
+      // A viewer who sees none of the customers: every match is looked at, up to the cap.
+      const nowhere = principal(['journey:event:view'], ['no-such-division']);
+      const response = await as(nowhere, () => get('/api/v1/customers?q=%2B&limit=50'));
+      expect(response.json()).toEqual({ items: [] });
+    } finally {
+      db.all = all;
+    }
+    expect(loads).toBeGreaterThan(0);
+    expect(loads).toBeLessThanOrEqual(50);
+    expect(most).toBeLessThanOrEqual(4);
+    expect((await get('/api/v1/customers?q=%2B&limit=51')).statusCode).toBe(400);
   });
 
   it('finds customers by phone number as typed, by part of an identifier, and answers 404 for an unknown one', async () => {
@@ -706,6 +869,68 @@ describe('journey events', () => {
     ).toBe(404);
   });
 
+  it('lists rejected events to their sender and to the users of their division only, with their customer keys', async () => {
+    const bad = (id: string, extra: Record<string, unknown>) => ({
+      id,
+      type: 'web.click',
+      occurredAt: iso(NOW),
+      customer: { phone: '+33 6 98 76 54 32', email: 'Quarantine@Example.fr', externalContactId: 'q-1' },
+      ...extra,
+    });
+    const salesSender = principal(['journey:event:add'], ['q-sales'], 'u-q-sales');
+    const homeSender = principal(['journey:event:add'], ['q-home'], 'u-q-home');
+    const salesPeer = principal(['journey:event:add'], ['q-sales'], 'u-q-sales-2');
+    const outsider = principal(['journey:event:add'], ['q-other'], 'u-q-other');
+    await as(salesSender, () =>
+      post('/api/v1/journey/events', {
+        events: [
+          bad('q-sales-1', { divisionId: 'q-sales' }),
+          // Meant for a division the sender may not write to: it is only theirs.
+          bad('q-sales-2', { divisionId: 'q-home', customer: { phone: 'not a number', email: 'x@y.fr' } }),
+        ],
+      }),
+    );
+    await as(homeSender, () => post('/api/v1/journey/events', bad('q-home-1', { divisionId: 'q-home' })));
+    const listed = async (who: Principal) => {
+      const response = await as(who, () => get('/api/v1/journey/events/rejected?limit=1000'));
+      expect(response.statusCode).toBe(200);
+      return (response.json().items as { eventId: string | null }[])
+        .map((i) => i.eventId)
+        .filter((id) => id?.startsWith('q-'))
+        .sort();
+    };
+    expect(await listed(salesSender)).toEqual(['q-sales-1', 'q-sales-2']);
+    expect(await listed(homeSender)).toEqual(['q-home-1']);
+    expect(await listed(salesPeer)).toEqual(['q-sales-1']);
+    expect(await listed(outsider)).toEqual([]);
+    expect(await listed(EVERYTHING)).toEqual(['q-home-1', 'q-sales-1', 'q-sales-2']);
+    const item = (await as(salesPeer, () => get('/api/v1/journey/events/rejected?limit=1000')))
+      .json()
+      .items.find((i: { eventId: string }) => i.eventId === 'q-sales-1');
+    expect(item).toMatchObject({ sentBy: 'u-q-sales', divisionId: 'q-sales' });
+
+    const rows = await operational.db
+      .selectFrom('journey_events_rejected')
+      .select(['event_id', 'customer_keys', 'sender_id', 'division_id'])
+      .where('event_id', 'in', ['q-sales-1', 'q-sales-2'])
+      .orderBy('event_id')
+      .execute();
+    expect(rows).toEqual([
+      {
+        event_id: 'q-sales-1',
+        customer_keys: ['contact:q-1', 'email:quarantine@example.fr', 'phone:+33698765432'],
+        sender_id: 'u-q-sales',
+        division_id: 'q-sales',
+      },
+      {
+        event_id: 'q-sales-2',
+        customer_keys: ['email:x@y.fr'],
+        sender_id: 'u-q-sales',
+        division_id: null,
+      },
+    ]);
+  });
+
   it('live activity of a synced conversation joins it (same interaction) and counts for its live status', async () => {
     const open = await store.db.one<{ id: string; key: string; start: string }>(`
       SELECT c.conversation_id AS id, min(i.key) AS "key", strftime(c.start_time, '%Y-%m-%dT%H:%M:%S.%gZ') AS start
@@ -773,7 +998,7 @@ describe('journey events', () => {
     });
     expect(sent.json()).toMatchObject({ accepted: 3 });
     const journey = await journeyOf('messaging:guest-only-live');
-    expect(journey.customer.id).toBe('contact:only-live-contact');
+    expect(journey.customer.id).toBe((await journeyOf('contact:only-live-contact')).customer.id);
     expect(journey.items).toHaveLength(1);
     expect(journey.items[0]).toMatchObject({
       id: 'only-live-conv',
@@ -840,9 +1065,10 @@ describe('journey events', () => {
     expect(keys.map((k) => k.key)).toEqual([expect.stringMatching(/^phone:pseud-phone-[a-z2-7]{16}$/)]);
     const rejected = await operational.db
       .selectFrom('journey_events_rejected')
-      .select('payload')
+      .select(['payload', 'customer_keys'])
       .where('event_id', '=', 'pseudo-2')
       .executeTakeFirstOrThrow();
+    expect(rejected.customer_keys).toEqual([expect.stringMatching(/^email:pseud-email-[a-z2-7]{16}$/)]);
     expect(JSON.stringify(rejected.payload)).not.toContain('clear@example.fr');
     expect(JSON.stringify(rejected.payload)).toMatch(/pseud-email-/);
     await private_.close();
@@ -950,6 +1176,82 @@ describe('live stream', () => {
     expect(sse.comments).toBeGreaterThan(0);
 
     controller.abort();
+    await clock.whenIdle();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('checks the stream’s credentials at each heartbeat: ends it once they fail or no longer give its view', async () => {
+    const viewer = principal(['journey:event:view', 'externalContacts:session:view'], ['sse-d1'], 'u-sse');
+    // The stream's requests act as `current`; the test's own requests (x-test-as) as an administrator.
+    let current: Principal | null = viewer;
+    const checked = await buildApp({
+      store,
+      config,
+      operational,
+      journeyClock: clock,
+      authenticator: {
+        authenticate: async (request) => (request.headers['x-test-as'] === 'admin' ? EVERYTHING : current),
+      },
+    });
+    const sent = await checked.inject({
+      method: 'POST',
+      headers: { 'x-test-as': 'admin' },
+      url: '/api/v1/journey/events',
+      payload: {
+        id: 'sse-check-1',
+        type: 'web.visit',
+        occurredAt: iso(clock.now()),
+        customer: { messagingAddress: 'guest-sse-check' },
+        divisionId: 'sse-d1',
+      },
+    });
+    expect(sent.json()).toMatchObject({ accepted: 1 });
+    await checked.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = checked.server.address() as AddressInfo;
+    /** Opens a stream as the viewer; reads the status of each of the customer's `interactions`. */
+    const open = async (interactions: number) => {
+      current = viewer;
+      const response = await fetch(
+        `http://127.0.0.1:${port}/api/v1/customers/${encodeURIComponent('messaging:guest-sse-check')}/journey/live`,
+      );
+      expect(response.status).toBe(200);
+      const sse = sseReader(response);
+      for (let i = 0; i < interactions; i++) expect(await sse.next()).toMatchObject({ event: 'status' });
+      return sse;
+    };
+    const heartbeat = () => clock.advanceTo(clock.now() + 15_000);
+
+    // Same credentials, same view: the stream goes on (a new event of the customer still comes through).
+    const kept = await open(1);
+    heartbeat();
+    await checked.inject({
+      method: 'POST',
+      headers: { 'x-test-as': 'admin' },
+      url: '/api/v1/journey/events',
+      payload: {
+        id: 'sse-check-2',
+        type: 'web.pageView',
+        occurredAt: iso(clock.now()),
+        customer: { messagingAddress: 'guest-sse-check' },
+        divisionId: 'sse-d1',
+      },
+    });
+    expect(await kept.next()).toEqual({ event: 'journey', data: { changed: true } });
+    expect(kept.comments).toBeGreaterThan(0);
+
+    const changes: [string, Principal | null][] = [
+      ['signed out, disabled or revoked', null],
+      ['other divisions', { ...viewer, divisions: ['sse-d2'] }],
+      ['without journey:event:view', { ...viewer, permissions: ['externalContacts:session:view'] }],
+      ['without externalContacts:session:view', { ...viewer, permissions: ['journey:event:view'] }],
+    ];
+    for (const [change, principalNow] of changes) {
+      const sse = await open(2);
+      current = principalNow;
+      heartbeat();
+      await expect(sse.next(), change).rejects.toThrow('the stream ended');
+    }
+    await checked.close();
     await clock.whenIdle();
     expect(clock.pending).toBe(0);
   });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +9,10 @@ import { type CaseflowConfig, parseConfig } from '../src/config/index.ts';
 import { type DemoFiles, demoConfig, demoConversations, generateDemo } from '../src/demo/index.ts';
 import { customerKey, normalizeAddress } from '../src/eventlog/index.ts';
 import {
+  AUDIT_TARGET_SECRET,
   type ErasureReport,
+  type ErasureRequest,
+  eraseCustomer,
   isPseudonym,
   journeyKeysOf,
   lookupIdentifier,
@@ -32,7 +36,7 @@ import {
   type Store,
 } from '../src/store/index.ts';
 import { FakeGenesys } from './fake-genesys.ts';
-import { tempDir } from './support.ts';
+import { scenarioStore, tempDir } from './support.ts';
 
 const KEY = 'test-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const ENV = { CASEFLOW_PSEUDONYMIZE_KEY: KEY };
@@ -606,7 +610,7 @@ describe('privacy on the demo data', () => {
     expect((await listAudit(db, { page: 1, pageSize: 10, action: 'privacy.erase' })).total).toBe(2);
   }, 60_000);
 
-  it('erases with `caseflow customers erase` (clear data: the audit names a hash)', async () => {
+  it('erases with `caseflow customers erase` (clear data: the audit names a keyed hash)', async () => {
     const row = await clear.db.one<{ key: string; n: number }>(`
       SELECT customer_key AS key, count(*)::INTEGER AS n FROM conversations WHERE customer_key LIKE 'address:+%'
       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`);
@@ -624,7 +628,7 @@ describe('privacy on the demo data', () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as ErasureReport;
     expect(report.conversations).toBe(row?.n);
-    expect(report.target).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(report.target).toMatch(/^hmac:[0-9a-f]{32}$/);
     const text = await caseflow([...args, '--yes'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/nothing erased/);
@@ -713,4 +717,293 @@ describe('privacy on a Genesys API sync', () => {
       await fake.close();
     }
   }, 120_000);
+});
+
+describe('erasure: identifiers in any format, a retry after a failure, a keyed audit target', () => {
+  const config = parseConfig({});
+  let store: Store;
+  let operational: OperationalStore;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    store = await scenarioStore();
+    operational = await openOperationalStore({ dataDir: store.dataDir });
+    app = await buildApp({ store, config, operational, webRoot: null, env: {} });
+    await app.ready();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await operational?.close();
+    store?.close();
+  });
+
+  const erase = (identifiers: string[], more: Partial<ErasureRequest> = {}) =>
+    eraseCustomer({
+      store,
+      operational: operational.db,
+      config,
+      env: {},
+      identifiers,
+      actor: 'dpo',
+      ...more,
+    });
+
+  const audited = async () =>
+    (await listAudit(operational.db, { page: 1, pageSize: 100, action: 'privacy.erase' })).items;
+
+  const conversationsOf = async (key: string, identifierKey: string) =>
+    (
+      await store.db.all<{ id: string }>(
+        `SELECT conversation_id AS id FROM conversations WHERE customer_key = $key
+         UNION SELECT conversation_id FROM customer_identifiers WHERE key = $identifierKey ORDER BY 1`,
+        { key, identifierKey },
+      )
+    ).map((r) => r.id);
+
+  it('erases the rejected journey events whose customer fields hold its identifiers in another format', async () => {
+    const event = (id: string, customer: Record<string, string>) => ({
+      id,
+      type: 'web.visit',
+      occurredAt: 'yesterday',
+      customer,
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/journey/events',
+      payload: {
+        events: [
+          event('r-phone', { phone: 'tel:+33 6 00 11 22 33' }),
+          event('r-email', { email: 'Alice.Martin@Example.com' }),
+          // A longer number holding the customer's, and another customer: kept.
+          event('r-longer', { phone: '+336001122334' }),
+          event('r-other', { email: 'bob@example.com', externalContactId: 'CRM-7' }),
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<{ rejected: unknown[] }>().rejected.length).toBeGreaterThanOrEqual(4);
+
+    // Rejected before customer_keys existed (migration 0010): its keys are read from its payload.
+    await operational.db
+      .insertInto('journey_events_rejected')
+      .values({
+        batch_index: 0,
+        event_id: 'r-legacy',
+        problems: '[]',
+        payload: JSON.stringify({ id: 'r-legacy', customer: { phone: '+33 (6) 00-11-22-33' } }),
+      })
+      .execute();
+
+    const report = await erase(['phone:+33600112233', 'alice.martin@example.com']);
+    expect(report.operational.journey_events_rejected).toBe(3);
+    const left = await operational.db
+      .selectFrom('journey_events_rejected')
+      .select('event_id')
+      .orderBy('event_id')
+      .execute();
+    expect(left).toEqual([{ event_id: 'r-longer' }, { event_id: 'r-other' }]);
+  });
+
+  it('removes the quarantined records of the customer by their normalized identifiers, and only those', async () => {
+    const file = path.join(store.dataDir, 'quarantine', '2026-11-02T06-00-00-000Z-genesys.ndjson');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const customer = (conversationId: string, ani: string) => ({
+      conversationId,
+      participants: [{ purpose: 'customer', sessions: [{ mediaType: 'voice', ani }] }],
+    });
+    const erased = [
+      // A Genesys record: the customer participant's address, written otherwise.
+      {
+        file: 'a.json',
+        index: 0,
+        conversationId: 'q-1',
+        reason: 'schema: x',
+        record: customer('q-1', 'tel:+33 6 00 11 22 33'),
+      },
+      // A copy of the address in an attribute of the record.
+      {
+        file: 'a.json',
+        index: 1,
+        reason: 'schema: y',
+        record: { conversationId: 'q-2', attributes: { callerNumber: '+33 6-00-11-22-33' } },
+      },
+      // An imported support row.
+      {
+        file: 'm.csv',
+        line: 3,
+        messageId: 'm-1',
+        reason: 'sent_at: not a time',
+        record: { message_id: 'm-1', contact_id: 'Alice.Martin@Example.com', sent_at: 'yesterday' },
+      },
+      // The text of a line that was not JSON.
+      { file: 'b.ndjson', line: 4, reason: 'not JSON', record: '{"ani": "tel:+33 (6) 00-11-22-33", ' },
+    ].map((r) => JSON.stringify(r));
+    const kept = [
+      // The customer's number inside a longer one, its e-mail inside a longer address.
+      JSON.stringify({
+        file: 'a.json',
+        index: 2,
+        reason: 'schema: z',
+        record: customer('q-3', 'tel:+336001122334'),
+      }),
+      JSON.stringify({
+        file: 'b.ndjson',
+        line: 5,
+        reason: 'not JSON',
+        record: 'from xalice.martin@example.com.au',
+      }),
+      JSON.stringify({
+        file: 'm.csv',
+        line: 4,
+        reason: 'sent_at: not a time',
+        record: { contact_id: 'bob@example.com', content: 'ticket 33600112233' },
+      }),
+      '2026-10-01;+336001122334;late',
+    ];
+    const notJson = '2026-10-01;+33 6 00 11 22 33;late';
+    writeFileSync(
+      file,
+      `${[erased[0], kept[0], erased[1], kept[1], erased[2], notJson, kept[2], erased[3], kept[3]].join('\n')}\n`,
+    );
+
+    const report = await erase(['phone:+33600112233', 'alice.martin@example.com']);
+    expect(report.quarantine).toEqual({ records: 5, files: 1 });
+    expect(readFileSync(file, 'utf8')).toBe(`${kept.join('\n')}\n`);
+  });
+
+  it('completes an erasure that failed midway when it is run again, and audits it', async () => {
+    // The first run fails once the operational data is deleted (before the exports), for another customer
+    // once the analytics rows are deleted (before the regroup).
+    const runs = [
+      {
+        failAt: 'exports',
+        identifier: '+33 6 12 34 56 78',
+        key: 'address:+33612345678',
+        identifierKey: 'phone:+33612345678',
+      },
+      {
+        failAt: 'regroup',
+        identifier: 'Marc.Durand@example.com',
+        key: 'address:marc.durand@example.com',
+        identifierKey: 'email:marc.durand@example.com',
+      },
+    ] as const;
+    for (const { failAt, identifier, key, identifierKey } of runs) {
+      const ids = await conversationsOf(key, identifierKey);
+      expect(ids.length).toBeGreaterThan(0);
+      const first = await store.db.one<{ t: string }>(
+        `SELECT strftime(min(start_time), '%Y-%m-%dT%H:%M:%S.%gZ') AS t FROM conversations WHERE customer_key = $key`,
+        { key },
+      );
+      const row = await operational.db
+        .insertInto('exports')
+        .values({
+          kind: 'conversations',
+          range_from: first?.t ?? '',
+          range_to: new Date(Date.parse(first?.t ?? '') + 60_000).toISOString(),
+          status: 'succeeded',
+          file_name: `retry-${failAt}.csv`,
+          finished_at: new Date().toISOString(),
+          expires_at: '2099-01-01T00:00:00.000Z',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const exportFile = path.join(store.dataDir, 'exports', `retry-${failAt}.csv`);
+      mkdirSync(path.dirname(exportFile), { recursive: true });
+      writeFileSync(exportFile, 'conversation id\n');
+      const quarantineFile = path.join(store.dataDir, 'quarantine', `retry-${failAt}.ndjson`);
+      mkdirSync(path.dirname(quarantineFile), { recursive: true });
+      writeFileSync(quarantineFile, `${JSON.stringify({ reason: 'schema', conversationId: ids[0] })}\n`);
+      // A rejected journey event about one of its conversations, naming the customer otherwise.
+      await operational.db
+        .insertInto('journey_events_rejected')
+        .values({
+          batch_index: 0,
+          event_id: `r-${failAt}`,
+          problems: '[]',
+          payload: JSON.stringify({ conversationId: ids[0], customer: { messagingAddress: 'visitor-1' } }),
+          customer_keys: JSON.stringify(['messaging:visitor-1']),
+        })
+        .execute();
+      const auditsBefore = (await audited()).length;
+      const rawBefore = await count(store, 'SELECT count(*) AS n FROM raw_conversations');
+
+      const steps: string[] = [];
+      await expect(
+        erase([identifier], {
+          beforeStep: (step) => {
+            steps.push(step);
+            if (step === failAt) throw new Error(`disk full before ${step}`);
+          },
+        }),
+      ).rejects.toThrow(
+        `the erasure stopped at its ${failAt} step (disk full before ${failAt}): some of the customer's data may still be stored and the erasure is not audited yet; erase the customer again to complete it`,
+      );
+      expect(steps.at(-1)).toBe(failAt);
+      expect(await audited()).toHaveLength(auditsBefore);
+      if (failAt === 'exports') {
+        // The conversations, by which everything else is found, are still there.
+        expect(await conversationsOf(key, identifierKey)).toEqual(ids);
+        expect(existsSync(exportFile)).toBe(true);
+      }
+
+      const report = await erase([identifier]);
+      expect(existsSync(exportFile)).toBe(false);
+      expect(readFileSync(quarantineFile, 'utf8')).toBe('');
+      expect(
+        await operational.db
+          .selectFrom('journey_events_rejected')
+          .select('id')
+          .where('event_id', '=', `r-${failAt}`)
+          .execute(),
+      ).toEqual([]);
+      expect(
+        (
+          await operational.db
+            .selectFrom('exports')
+            .select('status')
+            .where('id', '=', row.id)
+            .executeTakeFirstOrThrow()
+        ).status,
+      ).toBe('expired');
+      expect(await count(store, 'SELECT count(*) AS n FROM raw_conversations')).toBe(rawBefore - ids.length);
+      expect(await conversationsOf(key, identifierKey)).toEqual([]);
+      // Regrouped: no case holds the erased conversations.
+      const cases = (await partition(store)).join(',');
+      for (const id of ids) expect(cases).not.toContain(id);
+      expect(await store.regroupPending()).toBe(false);
+      if (failAt === 'exports') expect(report.conversations).toBe(ids.length);
+      const audits = await audited();
+      expect(audits).toHaveLength(auditsBefore + 1);
+      expect(audits[0]?.target).toBe(report.target);
+    }
+  }, 60_000);
+
+  it('names the customer in the audit log by a keyed hash under a secret of the installation', async () => {
+    const first = await erase(['+33 7 00 00 00 01']);
+    const second = await erase(['phone:+33700000001', 'tel:+33700000001']);
+    expect(first.target).toMatch(/^hmac:[0-9a-f]{32}$/);
+    expect(second.target).toBe(first.target);
+    expect(first.target).not.toContain(
+      createHash('sha256').update('+33700000001').digest('hex').slice(0, 32),
+    );
+    const other = await erase(['+33 7 00 00 00 02']);
+    expect(other.target).not.toBe(first.target);
+    const secret = await operational.db
+      .selectFrom('installation_secrets')
+      .select('value')
+      .where('name', '=', AUDIT_TARGET_SECRET)
+      .executeTakeFirstOrThrow();
+    expect(secret.value.length).toBeGreaterThanOrEqual(32);
+    // Another installation names the same customer otherwise.
+    const elsewhere = await openOperationalStore({ dataDir: tempDir() });
+    try {
+      const report = await erase(['+33 7 00 00 00 01'], { operational: elsewhere.db });
+      expect(report.target).toMatch(/^hmac:/);
+      expect(report.target).not.toBe(first.target);
+    } finally {
+      await elsewhere.close();
+    }
+  });
 });

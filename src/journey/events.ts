@@ -2,13 +2,20 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { JsonValue, OperationalSchema } from '../store/index.ts';
 import { isChannelName } from './channels.ts';
-import { type CustomerFields, customerFieldProblems, customerIdentifiers } from './identifiers.ts';
+import {
+  addressIdentifier,
+  type CustomerFields,
+  customerFieldProblems,
+  customerIdentifiers,
+} from './identifiers.ts';
 
 /**
  * Journey events (POST /api/v1/journey/events): web visits, page views and content offers, and the live
  * activity of messaging conversations not yet synced. Each event is validated on its own: the good ones
  * are stored even when others are rejected; the rejected ones are answered with their index, field and
- * reason, and kept in journey_events_rejected. The event id is the idempotency key: an id already stored
+ * reason, and kept in journey_events_rejected with their sender, their division (when the sender may write
+ * to it) and their customer's identifier keys (what can be read of them: erasure finds them by those); the
+ * sender and the users of that division list them. The event id is the idempotency key: an id already stored
  * is a duplicate and changes nothing.
  */
 
@@ -106,6 +113,8 @@ export interface IngestContext {
   now: number;
   /** The division of events that name none. */
   defaultDivision: string;
+  /** The sender's user id. */
+  sender: string;
   /** The divisions the sender may write to. */
   divisions: readonly string[] | 'all';
   /** The customer as stored (pseudonymized when privacy.pseudonymize is on). */
@@ -175,21 +184,48 @@ function toStored(event: JourneyEventInput, context: IngestContext): JourneyEven
   };
 }
 
+const asRecord = (value: unknown): Record<string, JsonValue> | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, JsonValue>)
+    : null;
+
+/** The customer fields of a rejected event that are strings with something in them. */
+function rawCustomerFields(input: unknown): CustomerFields {
+  const customer = asRecord(asRecord(input)?.customer);
+  const fields: CustomerFields = {};
+  for (const name of ['externalContactId', 'phone', 'email', 'messagingAddress'] as const) {
+    const value = customer?.[name];
+    if (typeof value === 'string' && value.trim()) fields[name] = value;
+  }
+  return fields;
+}
+
 /** The payload of a rejected event as kept: its customer fields stored as accepted ones would be. */
 function keptPayload(input: unknown, context: IngestContext): JsonValue {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return (input ?? null) as JsonValue;
-  const event = { ...(input as Record<string, JsonValue>) };
-  const customer = event.customer;
-  if (typeof customer === 'object' && customer !== null && !Array.isArray(customer)) {
-    const fields: CustomerFields = {};
-    for (const name of ['externalContactId', 'phone', 'email', 'messagingAddress'] as const) {
-      const value = customer[name];
-      if (typeof value === 'string' && value.trim()) fields[name] = value;
-    }
-    event.customer = { ...customer, ...(context.storedCustomer(fields) as Record<string, string>) };
-  }
-  return event;
+  const event = asRecord(input);
+  if (!event) return (input ?? null) as JsonValue;
+  const customer = asRecord(event.customer);
+  if (!customer) return { ...event };
+  const stored = context.storedCustomer(rawCustomerFields(input)) as Record<string, string>;
+  return { ...event, customer: { ...customer, ...stored } };
+}
+
+/**
+ * The identifier keys of a rejected event's customer, as an accepted event's would be stored: of its
+ * fields that are good (a phone field that is no phone number names no one).
+ */
+function keptCustomerKeys(input: unknown, context: IngestContext): string[] {
+  const fields = rawCustomerFields(input);
+  if (fields.phone && addressIdentifier(fields.phone)?.kind !== 'phone') delete fields.phone;
+  if (fields.email && addressIdentifier(fields.email)?.kind !== 'email') delete fields.email;
+  return customerIdentifiers(context.storedCustomer(fields)).map((i) => i.key);
+}
+
+/** The division a rejected event was meant for when the sender may write to it; else null. */
+function keptDivision(input: unknown, context: IngestContext): string | null {
+  const named = asRecord(input)?.divisionId;
+  const division = typeof named === 'string' && named.trim() ? named.trim() : context.defaultDivision;
+  return context.divisions === 'all' || context.divisions.includes(division) ? division : null;
 }
 
 /**
@@ -203,8 +239,14 @@ export async function ingestEvents(
 ): Promise<{ result: IngestResult; stored: JourneyEvent[] }> {
   const good: JourneyEvent[] = [];
   const rejected: Rejection[] = [];
-  const quarantine: { index: number; eventId: string | null; problems: Rejection[]; payload: JsonValue }[] =
-    [];
+  const quarantine: {
+    index: number;
+    eventId: string | null;
+    problems: Rejection[];
+    payload: JsonValue;
+    division: string | null;
+    keys: string[];
+  }[] = [];
   inputs.forEach((input, index) => {
     const { event, problems } = problemsOf(input, context);
     if (event && problems.length === 0) {
@@ -219,6 +261,8 @@ export async function ingestEvents(
       eventId: typeof id === 'string' ? id.slice(0, 200) : null,
       problems: mine,
       payload: keptPayload(input, context),
+      division: keptDivision(input, context),
+      keys: keptCustomerKeys(input, context),
     });
   });
   const receivedAt = new Date(context.now).toISOString();
@@ -265,6 +309,9 @@ export async function ingestEvents(
             event_id: q.eventId,
             problems: JSON.stringify(q.problems.map(({ field, message }) => ({ field, message }))),
             payload: JSON.stringify(q.payload),
+            sender_id: context.sender,
+            division_id: q.division,
+            customer_keys: JSON.stringify(q.keys),
           })),
         )
         .execute();
@@ -284,15 +331,36 @@ export interface RejectedEvent {
   eventId: string | null;
   problems: { field: string; message: string }[];
   event: JsonValue;
+  /** The sender's user id; null for events rejected before senders were kept. */
+  sentBy: string | null;
+  /** The division the event was meant for, when the sender may write to it. */
+  divisionId: string | null;
 }
 
-/** The rejected events, newest first. */
+/** Who lists the rejected events: their user id and divisions. */
+export interface RejectedViewer {
+  userId: string;
+  divisions: readonly string[] | 'all';
+}
+
+/**
+ * The rejected events the viewer may see, newest first: all of them for a viewer of every division; else
+ * the ones they sent and those meant for one of their divisions.
+ */
 export async function listRejected(
   db: Kysely<OperationalSchema>,
   options: { limit: number; before?: number | undefined },
+  viewer: RejectedViewer,
 ): Promise<RejectedEvent[]> {
   let query = db.selectFrom('journey_events_rejected').selectAll();
   if (options.before !== undefined) query = query.where('id', '<', options.before);
+  const divisions = viewer.divisions;
+  if (divisions !== 'all')
+    query = query.where((eb) =>
+      divisions.length === 0
+        ? eb('sender_id', '=', viewer.userId)
+        : eb.or([eb('sender_id', '=', viewer.userId), eb('division_id', 'in', [...divisions])]),
+    );
   const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map((r) => ({
     id: r.id,
@@ -301,6 +369,8 @@ export async function listRejected(
     eventId: r.event_id,
     problems: r.problems as { field: string; message: string }[],
     event: r.payload,
+    sentBy: r.sender_id,
+    divisionId: r.division_id,
   }));
 }
 
@@ -370,6 +440,23 @@ export async function eventsFor(
     out.push(...rows.map(fromRow));
   }
   return out;
+}
+
+/** Whether a web event (no conversation) of these divisions carries an identifier key. */
+export async function webEventCarries(
+  db: Kysely<OperationalSchema>,
+  key: string,
+  divisions: readonly string[] | 'all',
+): Promise<boolean> {
+  if (divisions !== 'all' && divisions.length === 0) return false;
+  let q = db
+    .selectFrom('journey_event_keys as k')
+    .innerJoin('journey_events as e', 'e.id', 'k.event_id')
+    .select('e.id')
+    .where('k.key', '=', key)
+    .where('e.conversation_id', 'is', null);
+  if (divisions !== 'all') q = q.where('e.division_id', 'in', [...divisions]);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Every distinct (conversation, customer keys) of the stored events: what the identity index links. */

@@ -25,8 +25,8 @@ export {
   identifier,
   parseKey,
 } from './identifiers.ts';
-export { IdentityIndex } from './identity.ts';
-export { JourneyStream } from './live.ts';
+export { IdentityIndex, isCustomerId, opaqueCustomerId } from './identity.ts';
+export { JourneyStream, type StreamOutput } from './live.ts';
 export { ACTIVITY_CHANNELS, IDLE_AFTER_SECONDS, INACTIVE_AFTER_SECONDS, liveStatus } from './live-status.ts';
 export {
   CHANNELS,
@@ -45,7 +45,25 @@ export {
   type LiveStatus,
   liveStatusSchema,
 } from './model.ts';
-export { DEFAULT_JOURNEY_LIMIT, JourneyService, type JourneyServiceOptions } from './service.ts';
+export {
+  DEFAULT_JOURNEY_LIMIT,
+  JourneyService,
+  type JourneyServiceOptions,
+  MAX_SEARCH_CANDIDATES,
+} from './service.ts';
+
+/** Whether two views show the same (their divisions in any order). */
+export function sameView(a: JourneyView, b: JourneyView): boolean {
+  const divisions = (v: JourneyView) =>
+    v.divisions === 'all' ? 'all' : JSON.stringify([...v.divisions].sort());
+  return (
+    divisions(a) === divisions(b) &&
+    a.maskQueues === b.maskQueues &&
+    a.maskWrapUpCodes === b.maskWrapUpCodes &&
+    a.eventDetails === b.eventDetails &&
+    a.identifiers === b.identifiers
+  );
+}
 
 /** What a principal may see of the journeys: their divisions, masked fields, details and identifiers. */
 export function journeyViewOf(principal: Principal): JourneyView {

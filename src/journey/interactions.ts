@@ -218,7 +218,10 @@ export async function loadInteractions(
     );
     conversation.lastActivityAt = lastActivityAt(conversation, activity, live.lastActivity);
     conversation.status = liveStatus(conversation, context.now);
-    out.push({ interaction: conversation, keys: index.keysOfConversation(id) });
+    // The keys the viewer may see: the synced data's (visible) and those of the events read (theirs).
+    const keys = new Set(synced ? index.syncedKeysOfConversation(id) : []);
+    for (const e of own) for (const key of e.keys) keys.add(key);
+    out.push({ interaction: conversation, keys: [...keys].sort() });
   }
   for (const e of webEvents) out.push({ interaction: fromWebEvent(e, context.now), keys: e.keys });
   for (const n of notifications) {

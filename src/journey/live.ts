@@ -8,7 +8,9 @@ import type { JourneyService } from './service.ts';
  *   a timer (on the service's clock) at the next changesAt recomputes the statuses;
  * - `event: journey` {changed: true} when interactions were added or changed: at once when journey events
  *   of the customer are stored, and at each heartbeat for the synced data (the client refetches);
- * - a comment line every heartbeat, so that proxies keep the connection open.
+ * - a comment line every heartbeat, so that proxies keep the connection open. At each heartbeat the
+ *   stream asks `allowed` (given to start) whether the viewer may still see the journey as it shows it
+ *   (signed out, disabled, token revoked, divisions or permissions changed): if not, it ends.
  * `close` cancels the timers and the subscription.
  */
 export class JourneyStream {
@@ -22,7 +24,8 @@ export class JourneyStream {
   private unsubscribe: (() => void) | null = null;
   /** Refreshes run one after the other. */
   private queue: Promise<void> = Promise.resolve();
-  private write: (chunk: string) => void = () => {};
+  private output: StreamOutput = { write: () => {}, end: () => {} };
+  private allowed: () => Promise<boolean> = async () => true;
   private closed = false;
 
   constructor(
@@ -35,9 +38,13 @@ export class JourneyStream {
     this.signatures = signaturesOf(initial.items);
   }
 
-  /** Sends the current statuses and starts the timers and the subscription. */
-  start(write: (chunk: string) => void): void {
-    this.write = write;
+  /**
+   * Sends the current statuses and starts the timers and the subscription. `allowed`: asked at each
+   * heartbeat; false (or a failure) ends the stream.
+   */
+  start(output: StreamOutput, allowed: () => Promise<boolean> = async () => true): void {
+    this.output = output;
+    this.allowed = allowed;
     this.unsubscribe = this.service.onCustomersChanged((customers) => {
       this.enqueue(async () => {
         if (customers.has(await this.service.customerIdOf(this.key))) await this.refresh();
@@ -57,7 +64,14 @@ export class JourneyStream {
   }
 
   private send(event: string, data: unknown): void {
-    if (!this.closed) this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (!this.closed) this.output.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Closes the stream and ends its response. */
+  private end(): void {
+    if (this.closed) return;
+    this.close();
+    this.output.end();
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -107,11 +121,21 @@ export class JourneyStream {
     const clock = this.service.clock;
     this.cancelHeartbeat = clock.at(clock.now() + this.service.heartbeatMs, () => {
       if (this.closed) return;
-      this.write(': heartbeat\n\n');
+      this.output.write(': heartbeat\n\n');
       this.scheduleHeartbeat();
-      this.enqueue(() => this.refresh());
+      this.enqueue(async () => {
+        const allowed = await this.allowed().catch(() => false);
+        if (allowed) await this.refresh();
+        else this.end();
+      });
     });
   }
+}
+
+/** Where a stream writes: the response, and how to end it. */
+export interface StreamOutput {
+  write(chunk: string): void;
+  end(): void;
 }
 
 function signaturesOf(items: readonly Interaction[]): Map<string, string> {

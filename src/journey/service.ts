@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { CaseflowConfig } from '../config/index.ts';
 import { normalizeAddress } from '../eventlog/index.ts';
 import { journeyKeysOf, lookupIdentifier, pseudonymizeCustomer } from '../privacy/pseudonymize.ts';
+import { installationSecret } from '../privacy/secret.ts';
 import type { OperationalSchema, Store } from '../store/index.ts';
 import type { Clock } from './clock.ts';
 import {
@@ -11,6 +13,8 @@ import {
   ingestEvents,
   listRejected,
   type RejectedEvent,
+  type RejectedViewer,
+  webEventCarries,
 } from './events.ts';
 import {
   buildCustomerIdentifiers,
@@ -20,7 +24,7 @@ import {
   IDENTIFIERS_META,
   parseKey,
 } from './identifiers.ts';
-import { IdentityIndex } from './identity.ts';
+import { IdentityIndex, opaqueCustomerId } from './identity.ts';
 import { type LoadedInteraction, loadInteractions, present } from './interactions.ts';
 import { JourneyStream } from './live.ts';
 import {
@@ -45,6 +49,12 @@ export interface JourneyServiceOptions {
 
 /** Journeys hold at most this many interactions unless asked otherwise. */
 export const DEFAULT_JOURNEY_LIMIT = 500;
+/** A customer search looks at most at this many matching customers (each is a journey load)… */
+export const MAX_SEARCH_CANDIDATES = 50;
+/** …loading at most this many at once. */
+const SEARCH_CONCURRENCY = 4;
+/** The installation secret (src/privacy/secret.ts) customer ids are keyed hashes under. */
+export const CUSTOMER_ID_SECRET = 'customer-id';
 
 const KIND_ORDER = new Map<string, number>(IDENTIFIER_KINDS.map((k, i) => [k, i]));
 
@@ -70,6 +80,7 @@ export class JourneyService {
   /** Raised by every ingestion that stored events. */
   private generation = 0;
   private derived: Promise<void> | null = null;
+  private secret: Promise<string> | null = null;
 
   constructor(private readonly options: JourneyServiceOptions) {
     this.clock = options.clock;
@@ -125,8 +136,26 @@ export class JourneyService {
     return promise;
   }
 
+  /**
+   * The secret customer ids are keyed under: the installation's (operational store), so that ids survive
+   * restarts; without the operational store, one of this process.
+   */
+  private customerIdSecret(): Promise<string> {
+    const db = this.options.db;
+    this.secret ??= (
+      db ? installationSecret(db, CUSTOMER_ID_SECRET) : Promise.resolve(randomBytes(48).toString('base64url'))
+    ).catch((error: unknown) => {
+      this.secret = null;
+      throw error;
+    });
+    return this.secret;
+  }
+
   private async buildIndex(): Promise<IdentityIndex> {
-    const index = new IdentityIndex(this.options.config.journey.mergeOn);
+    const index = new IdentityIndex(
+      this.options.config.journey.mergeOn,
+      opaqueCustomerId(await this.customerIdSecret()),
+    );
     const duck = this.options.store.db;
     const [records, support, notifications, events] = await Promise.all([
       duck.all<{ id: string; keys: string[] }>(`
@@ -157,27 +186,34 @@ export class JourneyService {
       index.addContactId(n.contact_id, key);
       index.addInteraction([key]);
     }
-    for (const e of events) index.addInteraction(e.keys, e.conversationId);
+    for (const e of events) index.addInteraction(e.keys, e.conversationId, false);
     return index;
   }
 
-  /** The customer's interactions the view may see; CustomerNotFoundError when there are none. */
-  private async load(
-    key: string,
-    view: JourneyView,
-    webLimit: number,
-  ): Promise<{ customerId: string; members: string[]; loaded: LoadedInteraction[] }> {
+  /**
+   * The customer's interactions the view may see; CustomerNotFoundError when there are none, or when `id`
+   * is an identifier key the viewer sees on none of them (another division's: it names no one to them).
+   */
+  private async load(id: string, view: JourneyView, webLimit: number): Promise<Loaded> {
     const index = await this.identity();
-    const customerId = index.customerOf(key);
-    if (customerId === null) throw new CustomerNotFoundError(key);
+    const customerId = index.customerOf(id);
+    if (customerId === null) throw new CustomerNotFoundError(id);
     const loaded = await loadInteractions(
       { store: this.options.store, db: this.options.db, index, now: this.clock.now(), webLimit },
       customerId,
       view,
     );
     // A customer of whom the viewer sees nothing (other divisions) is unknown to them.
-    if (loaded.length === 0) throw new CustomerNotFoundError(key);
+    if (loaded.length === 0) throw new CustomerNotFoundError(id);
+    if (index.has(id) && !(await this.sees(id, loaded, view))) throw new CustomerNotFoundError(id);
     return { customerId, members: index.keysOf(customerId), loaded };
+  }
+
+  /** Whether the viewer sees an identifier key: on a loaded interaction, or on a web event of theirs. */
+  private async sees(key: string, loaded: readonly LoadedInteraction[], view: JourneyView): Promise<boolean> {
+    if (loaded.some((l) => l.keys.includes(key))) return true;
+    // The customer's oldest web events may be beyond the load's webLimit.
+    return this.options.db !== null && webEventCarries(this.options.db, key, view.divisions);
   }
 
   /** The customer and every identifier seen on the interactions the view may see. */
@@ -196,55 +232,77 @@ export class JourneyService {
     };
   }
 
-  /** The customer id of an identifier key; null when unknown. */
-  async customerIdOf(key: string): Promise<string | null> {
-    return (await this.identity()).customerOf(key);
+  /** The customer id of a customer id or identifier key; null when unknown. */
+  async customerIdOf(idOrKey: string): Promise<string | null> {
+    return (await this.identity()).customerOf(idOrKey);
   }
 
   /**
    * Customers by identifier (`q`: an identifier key, a phone number, e-mail or messaging address, an
    * external contact id — or part of one when identifiers are not pseudonymized) or by conversation,
-   * most recently seen first; only customers the view sees something of.
+   * most recently seen first; only customers the view sees the matching identifier (or the conversation)
+   * of. At most MAX_SEARCH_CANDIDATES matching customers are looked at, SEARCH_CONCURRENCY at a time.
    */
   async customers(
     query: { q?: string | undefined; conversationId?: string | undefined; limit: number },
     view: JourneyView,
   ): Promise<CustomerSummary[]> {
     const index = await this.identity();
-    const candidates = query.conversationId
-      ? [index.customerOfInteraction(index.keysOfConversation(query.conversationId))]
+    const conversationId = query.conversationId;
+    const candidates = conversationId
+      ? new Map<string | null, string[]>([
+          [index.customerOfInteraction(index.keysOfConversation(conversationId)), []],
+        ])
       : this.matching(index, query.q ?? '');
-    const out: CustomerSummary[] = [];
-    // Loaded a page at a time, as some candidates may be out of the viewer's divisions; ten pages at most.
-    const unique = [...new Set(candidates)].filter((c): c is string => c !== null).slice(0, 10 * query.limit);
-    for (let i = 0; i < unique.length && out.length < query.limit; i += query.limit) {
-      const page = await Promise.all(
-        unique.slice(i, i + query.limit).map((customerId) =>
-          this.load(customerId, view, DEFAULT_JOURNEY_LIMIT).catch((error: unknown) => {
-            if (error instanceof CustomerNotFoundError) return null;
-            throw error;
-          }),
-        ),
-      );
-      for (const found of page) {
-        if (!found || out.length >= query.limit) continue;
-        // The case view opens the journey of a conversation it shows: the conversation must be visible.
-        if (query.conversationId && !found.loaded.some((l) => l.interaction.id === query.conversationId))
-          continue;
-        out.push({
-          id: found.customerId,
-          identifiers: view.identifiers ? identifiersOf(found.members, found.loaded) : null,
-          lastInteractionAt: found.loaded[0]?.interaction.startedAt ?? null,
-        });
+    const ids = [...candidates.keys()].filter((c): c is string => c !== null).slice(0, MAX_SEARCH_CANDIDATES);
+    const summary = async (customerId: string): Promise<CustomerSummary | null> => {
+      let found: Loaded;
+      try {
+        found = await this.load(customerId, view, DEFAULT_JOURNEY_LIMIT);
+      } catch (error) {
+        if (error instanceof CustomerNotFoundError) return null;
+        throw error;
       }
-    }
-    return out.sort((a, b) => ((a.lastInteractionAt ?? '') > (b.lastInteractionAt ?? '') ? -1 : 1));
+      // The case view opens the journey of a conversation it shows: the conversation must be visible;
+      // a search matches identifiers the viewer sees only.
+      const matches = conversationId
+        ? found.loaded.some((l) => l.interaction.id === conversationId)
+        : await someAsync(candidates.get(customerId) ?? [], (key) => this.sees(key, found.loaded, view));
+      if (!matches) return null;
+      return {
+        id: found.customerId,
+        identifiers: view.identifiers ? identifiersOf(found.members, found.loaded) : null,
+        lastInteractionAt: found.loaded[0]?.interaction.startedAt ?? null,
+      };
+    };
+    // Candidates are taken in order; once `limit` are found no more are started: the answer is the first
+    // `limit` found, whatever order the loads end in.
+    const results: (CustomerSummary | null)[] = [];
+    let next = 0;
+    let hits = 0;
+    const worker = async () => {
+      while (next < ids.length && hits < query.limit) {
+        const i = next++;
+        const found = await summary(ids[i] as string);
+        results[i] = found;
+        if (found) hits += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEARCH_CONCURRENCY, ids.length) }, worker));
+    return results
+      .filter((r): r is CustomerSummary => r !== null && r !== undefined)
+      .slice(0, query.limit)
+      .sort((a, b) => ((a.lastInteractionAt ?? '') > (b.lastInteractionAt ?? '') ? -1 : 1));
   }
 
-  /** Customer ids whose identifiers match the text: exact matches first, then partial ones. */
-  private matching(index: IdentityIndex, q: string): string[] {
+  /**
+   * The customers whose identifiers match the text — exact matches first, then partial ones — each with
+   * the keys that matched.
+   */
+  private matching(index: IdentityIndex, q: string): Map<string | null, string[]> {
     const text = q.trim();
-    if (!text) return [];
+    const out = new Map<string | null, string[]>();
+    if (!text) return out;
     const keys: string[] = [];
     if (parseKey(text) && index.has(text)) keys.push(text);
     const { config, env } = this.options;
@@ -252,23 +310,36 @@ export class JourneyService {
     // Pseudonyms cannot be searched by part of an identifier.
     if (!config.privacy.pseudonymize)
       keys.push(...index.searchKeys((normalizeAddress(text) ?? text).toLowerCase(), 1000));
-    return keys.map((k) => index.customerOf(k)).filter((c): c is string => c !== null);
+    for (const key of keys) {
+      const customerId = index.customerOf(key);
+      const matched = out.get(customerId) ?? [];
+      if (!matched.includes(key)) matched.push(key);
+      out.set(customerId, matched);
+    }
+    return out;
   }
 
-  /** Validates and stores journey events (see events.ts); live streams of their customers are told. */
-  async ingest(inputs: readonly unknown[], divisions: readonly string[] | 'all'): Promise<IngestResult> {
+  /**
+   * Validates and stores journey events (see events.ts) sent by a user (their id; the divisions they may
+   * write to); live streams of their customers are told.
+   */
+  async ingest(
+    inputs: readonly unknown[],
+    sender: { userId: string; divisions: readonly string[] | 'all' },
+  ): Promise<IngestResult> {
     const db = this.requireDb();
     const { config, env } = this.options;
     const { result, stored } = await ingestEvents(db, inputs, {
       now: this.clock.now(),
       defaultDivision: config.divisions.default,
-      divisions,
+      sender: sender.userId,
+      divisions: sender.divisions,
       storedCustomer: (customer) => pseudonymizeCustomer(customer, config, env),
     });
     if (stored.length === 0) return result;
     this.generation += 1;
     if (this.cached && this.cached.generation === this.generation - 1) {
-      for (const e of stored) this.cached.index.addInteraction(e.keys, e.conversationId);
+      for (const e of stored) this.cached.index.addInteraction(e.keys, e.conversationId, false);
       this.cached.generation = this.generation;
     }
     const index = await this.identity();
@@ -281,8 +352,12 @@ export class JourneyService {
     return result;
   }
 
-  async rejected(options: { limit: number; before?: number | undefined }): Promise<RejectedEvent[]> {
-    return listRejected(this.requireDb(), options);
+  /** The rejected events the viewer may see (see listRejected), newest first. */
+  async rejected(
+    options: { limit: number; before?: number | undefined },
+    viewer: RejectedViewer,
+  ): Promise<RejectedEvent[]> {
+    return listRejected(this.requireDb(), options, viewer);
   }
 
   /** Calls `listener` with the customer ids that journey events were stored for; returns the unsubscription. */
@@ -304,6 +379,18 @@ export class JourneyService {
     if (!this.options.db) throw new Error('journey events need the operational store');
     return this.options.db;
   }
+}
+
+interface Loaded {
+  customerId: string;
+  members: string[];
+  loaded: LoadedInteraction[];
+}
+
+/** Whether the predicate holds for some item (tried one after the other). */
+async function someAsync<T>(items: readonly T[], predicate: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (await predicate(item)) return true;
+  return false;
 }
 
 /** The identifiers among the customer's keys seen on these interactions, with when and how often. */

@@ -24,6 +24,7 @@ import {
   supportContactIdsOf,
 } from './pseudonymize.ts';
 import { eraseFromQuarantine } from './quarantine.ts';
+import { AUDIT_TARGET_SECRET, installationSecret } from './secret.ts';
 
 /**
  * Erasure of one customer's data everywhere (GDPR right to erasure), by one or more of its identifiers:
@@ -36,10 +37,11 @@ import { eraseFromQuarantine } from './quarantine.ts';
  * - data exports already produced whose range holds a time of the customer's data: their files are
  *   deleted and the exports marked expired (not downloadable; the history keeps the entry);
  * - the quarantine files: rejected input records that name the customer or its conversations;
- * - an audit entry `privacy.erase` naming the customer by a pseudonym or hash, never in clear, with the
- *   counts.
- * Erasing again finds nothing and reports zeros. Data still held by a source (Genesys, a file) comes back
- * with the next import or sync of it: erase it there too.
+ * - an audit entry `privacy.erase` naming the customer by its pseudonyms or a keyed hash, never in clear,
+ *   with the counts.
+ * In that order, except the analytics rows, deleted after the others (ERASURE_STEPS): an erasure that
+ * failed midway is completed by running it again. Erasing again finds nothing and reports zeros. Data still
+ * held by a source (Genesys, a file) comes back with the next import or sync of it: erase it there too.
  */
 
 export interface ErasureRequest {
@@ -54,6 +56,8 @@ export interface ErasureRequest {
   actor: string;
   ip?: string | null;
   now?: Date;
+  /** Called as each step starts (ERASURE_STEPS); a step it throws in is not run, nor any after it. */
+  beforeStep?: (step: ErasureStep) => void | Promise<void>;
 }
 
 export interface ErasureReport {
@@ -183,15 +187,42 @@ async function eraseExports(
   return hit.map((e) => e.id);
 }
 
+/**
+ * The steps of an erasure, in order. Everything is found first and the analytics rows, by which the
+ * customer's conversations and the times of its data are found, are deleted last: a run that fails midway
+ * leaves them, and running it again finds everything still stored and completes (and writes the audit
+ * entry, last).
+ */
+export const ERASURE_STEPS = [
+  'find',
+  'operational',
+  'exports',
+  'quarantine',
+  'analytics',
+  'regroup',
+  'audit',
+] as const;
+export type ErasureStep = (typeof ERASURE_STEPS)[number];
+
 /** Erases one customer's data everywhere (see the module comment) and writes the audit entry. */
 export async function eraseCustomer(request: ErasureRequest): Promise<ErasureReport> {
   const env = request.env ?? process.env;
   const identifiers = request.identifiers.map((i) => i.trim()).filter((i) => i !== '');
   if (identifiers.length === 0) throw new RangeError('no customer identifier given');
+  let current: ErasureStep = 'find';
+  const step = async (name: ErasureStep) => {
+    current = name;
+    await request.beforeStep?.(name);
+  };
   // A connection of its own: the erasure's transaction is not shared with requests served meanwhile.
   const store = await request.store.fork();
   try {
+    await step('find');
     const p = await erasurePseudonymizer(store, request.config, env, identifiers);
+    const target = auditTargetOf(
+      identifiers,
+      p ?? { installationSecret: await installationSecret(request.operational, AUDIT_TARGET_SECRET) },
+    );
     // Clear and pseudonymized forms alike: data imported before pseudonymization was switched on (or
     // journey events pseudonymized while the analytics data is clear) is found as well.
     const identity: StoredIdentity = mergeIdentities(
@@ -213,9 +244,31 @@ export async function eraseCustomer(request: ErasureRequest): Promise<ErasureRep
       contactIds,
     });
 
+    await step('operational');
+    const operational = await eraseOperational(request.operational, {
+      conversationIds: found.conversationIds,
+      contactIds,
+      journeyKeys,
+    });
+    await step('exports');
+    const exportIds = await eraseExports(
+      request.operational,
+      store.dataDir,
+      found.times,
+      request.now ?? new Date(),
+    );
+    await step('quarantine');
+    const quarantine = await eraseFromQuarantine(store.dataDir, {
+      keys: journeyKeys,
+      conversationIds: found.conversationIds,
+    });
+
+    await step('analytics');
     const before = await store.counts();
     const analytics = await store.deleteConversations(found.conversationIds, contactIds);
+    // Pending as well when an earlier run deleted the rows but failed before regrouping.
     if (Object.values(analytics).some((n) => n > 0) || (await store.regroupPending())) {
+      await step('regroup');
       await store.regroup(request.config);
       await ensureMaterialized(store, 'default');
     }
@@ -224,25 +277,8 @@ export async function eraseCustomer(request: ErasureRequest): Promise<ErasureRep
     analytics.events = Math.max(analytics.events ?? 0, before.events - after.events);
     analytics.cases = before.cases - after.cases;
 
-    const operational = await eraseOperational(request.operational, {
-      conversationIds: found.conversationIds,
-      contactIds,
-      journeyKeys,
-      journeyValues: [...new Set([...contactIds, ...identifiers])],
-    });
-    const exportIds = await eraseExports(
-      request.operational,
-      store.dataDir,
-      found.times,
-      request.now ?? new Date(),
-    );
-    const quarantine = await eraseFromQuarantine(store.dataDir, [
-      ...found.conversationIds,
-      ...contactIds,
-      ...identifiers,
-    ]);
     const report: ErasureReport = {
-      target: auditTargetOf(identifiers, p),
+      target,
       conversations: found.conversationIds.length,
       analytics,
       operational,
@@ -256,6 +292,7 @@ export async function eraseCustomer(request: ErasureRequest): Promise<ErasureRep
     };
     // The journey's identity index is cached by data version: journey events alone changed it too.
     if (report.total > 0) await store.bumpDataVersion('support');
+    await step('audit');
     await audit(request.operational, {
       actor: request.actor,
       action: 'privacy.erase',
@@ -271,6 +308,12 @@ export async function eraseCustomer(request: ErasureRequest): Promise<ErasureRep
       ip: request.ip ?? null,
     });
     return report;
+  } catch (error) {
+    if (current === 'find') throw error;
+    throw new Error(
+      `the erasure stopped at its ${current} step (${(error as Error).message}): some of the customer's data may still be stored and the erasure is not audited yet; erase the customer again to complete it`,
+      { cause: error },
+    );
   } finally {
     store.close();
   }

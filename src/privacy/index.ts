@@ -2,7 +2,13 @@
  * Privacy (GDPR): pseudonymization of customer identifiers on import (keyed hash), and erasure of one
  * customer's data everywhere.
  */
-export { type ErasureReport, type ErasureRequest, eraseCustomer } from './erase.ts';
+export {
+  ERASURE_STEPS,
+  type ErasureReport,
+  type ErasureRequest,
+  type ErasureStep,
+  eraseCustomer,
+} from './erase.ts';
 export { pseudonymizeGenesysRecord } from './genesys.ts';
 export { type PrivacyMode, preparePseudonymization, storedPrivacyMode } from './mode.ts';
 export { eraseJourneyEvents, type OperationalErasure } from './operational.ts';
@@ -31,3 +37,5 @@ export {
   storedIdentity,
   supportContactIdsOf,
 } from './pseudonymize.ts';
+export { eraseFromQuarantine, type QuarantineTarget } from './quarantine.ts';
+export { AUDIT_TARGET_SECRET, installationSecret } from './secret.ts';

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { OperationalSchema } from '../store/index.ts';
+import { customerIdentifiers } from '../journey/identifiers.ts';
+import type { JsonValue, OperationalSchema } from '../store/index.ts';
 
 type Db = Kysely<OperationalSchema> | Transaction<OperationalSchema>;
 
@@ -25,13 +26,15 @@ function chunks<T>(items: readonly T[]): T[][] {
 /**
  * Deletes the journey events of a customer (migration 0006, src/journey): those stored under one of its
  * identifier keys (journey_event_keys; their key rows go with them) or about one of its conversations, and
- * the rejected events whose payload holds one of its identifiers as a whole string.
+ * the rejected events whose customer fields have one of its keys once normalized (customer_keys, computed
+ * by the journey when it rejects them; migration 0010) or that are about one of its conversations.
  */
 export async function eraseJourneyEvents(
   db: Db,
-  target: { keys: readonly string[]; conversationIds: readonly string[]; values: readonly string[] },
+  target: { keys: readonly string[]; conversationIds: readonly string[] },
 ): Promise<{ events: number; rejected: number }> {
   let events = 0;
+  let rejected = 0;
   for (const part of chunks(target.keys)) {
     const result = await db
       .deleteFrom('journey_events')
@@ -40,6 +43,11 @@ export async function eraseJourneyEvents(
       )
       .executeTakeFirst();
     events += Number(result.numDeletedRows);
+    const rejections = await db
+      .deleteFrom('journey_events_rejected')
+      .where(sql<boolean>`customer_keys ?| ${sql.val(part)}::text[]`)
+      .executeTakeFirst();
+    rejected += Number(rejections.numDeletedRows);
   }
   for (const part of chunks(target.conversationIds)) {
     const result = await db
@@ -47,21 +55,60 @@ export async function eraseJourneyEvents(
       .where('conversation_id', 'in', part)
       .executeTakeFirst();
     events += Number(result.numDeletedRows);
-  }
-  let rejected = 0;
-  // Quoted, so that a value matches whole strings only ("+33612345678", not a longer number).
-  for (const part of chunks(target.values.map((v) => JSON.stringify(v)))) {
-    const result = await db
+    const rejections = await db
       .deleteFrom('journey_events_rejected')
-      .where(
-        sql<boolean>`exists (select 1 from unnest(${sql.val(part)}::text[]) as v(quoted)
-          where strpos(payload::text, v.quoted) > 0)`,
-      )
+      .where(sql<string>`payload->>'conversationId'`, 'in', part)
       .executeTakeFirst();
-    rejected += Number(result.numDeletedRows);
+    rejected += Number(rejections.numDeletedRows);
   }
+  rejected += await eraseUnkeyedRejections(db, new Set(target.keys));
   return { events, rejected };
 }
+
+/**
+ * The rejected events stored before migration 0010 have no customer_keys: the keys of their payload's
+ * customer fields (stored as accepted events' are) are computed here.
+ */
+async function eraseUnkeyedRejections(db: Db, keys: ReadonlySet<string>): Promise<number> {
+  if (keys.size === 0) return 0;
+  let erased = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('journey_events_rejected')
+      .select(['id', 'payload'])
+      .where(sql<boolean>`customer_keys = '[]'::jsonb`)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(CHUNK)
+      .execute();
+    const last = rows.at(-1);
+    if (!last) return erased;
+    after = last.id;
+    const ids = rows.filter((r) => payloadKeys(r.payload).some((k) => keys.has(k))).map((r) => r.id);
+    if (ids.length === 0) continue;
+    const result = await db.deleteFrom('journey_events_rejected').where('id', 'in', ids).executeTakeFirst();
+    erased += Number(result.numDeletedRows);
+  }
+}
+
+function payloadKeys(payload: JsonValue): string[] {
+  const customer = isObject(payload) ? payload.customer : undefined;
+  if (!isObject(customer)) return [];
+  const field = (name: string) => {
+    const value = customer[name];
+    return typeof value === 'string' && value.trim() ? value : undefined;
+  };
+  return customerIdentifiers({
+    externalContactId: field('externalContactId'),
+    phone: field('phone'),
+    email: field('email'),
+    messagingAddress: field('messagingAddress'),
+  }).map((i) => i.key);
+}
+
+const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Deletes what the operational store keeps of these conversations and contacts, in one transaction: their
@@ -75,7 +122,6 @@ export async function eraseOperational(
     conversationIds: readonly string[];
     contactIds: readonly string[];
     journeyKeys: readonly string[];
-    journeyValues: readonly string[];
   },
 ): Promise<OperationalErasure> {
   return db.transaction().execute(async (trx) => {
@@ -99,7 +145,6 @@ export async function eraseOperational(
     const journey = await eraseJourneyEvents(trx, {
       keys: target.journeyKeys,
       conversationIds: target.conversationIds,
-      values: target.journeyValues,
     });
     const out: OperationalErasure = {
       journey_events: journey.events,

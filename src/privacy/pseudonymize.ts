@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { type CaseflowConfig, ConfigError } from '../config/index.ts';
 import { normalizeAddress } from '../eventlog/index.ts';
 
@@ -298,17 +298,24 @@ function pseudonymWith(identifier: string, p: Pseudonymizer): string {
 
 /**
  * What the audit log names an erased customer by, never the identifiers themselves: their pseudonyms when a
- * key is configured (CASEFLOW_PSEUDONYMIZE_KEY), else `sha256:` and a hash of their normalized forms.
+ * key is configured (CASEFLOW_PSEUDONYMIZE_KEY), else `hmac:` and a keyed hash (HMAC-SHA-256 under the
+ * installation's secret, src/privacy/secret.ts) of their normalized forms — the same for the same customer
+ * however its identifiers are written, and not found by hashing candidate phone numbers without the secret.
  */
-export function auditTargetOf(identifiers: readonly string[], p: Pseudonymizer | null): string {
-  if (p) return identifiers.map((i) => pseudonymWith(i, p)).join(' ');
+export function auditTargetOf(
+  identifiers: readonly string[],
+  key: Pseudonymizer | { installationSecret: string },
+): string {
+  if (key instanceof Pseudonymizer) return identifiers.map((i) => pseudonymWith(i, key)).join(' ');
   const normalized = identifiers.map((i) => {
-    const key = IDENTIFIER_KEY.exec(i.trim());
-    const value = key ? (key[2] ?? '') : i;
+    const prefixed = IDENTIFIER_KEY.exec(i.trim());
+    const value = prefixed ? (prefixed[2] ?? '') : i;
     return normalizeAddress(value) ?? value.trim();
   });
-  const digest = createHash('sha256').update(normalized.sort().join('\n')).digest('hex');
-  return `sha256:${digest.slice(0, 32)}`;
+  const digest = createHmac('sha256', key.installationSecret)
+    .update(`audit-target:${[...new Set(normalized)].sort().join('\n')}`)
+    .digest('hex');
+  return `hmac:${digest.slice(0, 32)}`;
 }
 
 /**

@@ -153,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     operational: options.operational,
     clock: options.journeyClock,
     env: options.env,
+    authenticator,
   });
   // Workflows: trigger scan (at start, every scanIntervalSeconds, after each sync) and outbox delivery.
   const workflows = options.operational

@@ -19,6 +19,7 @@ export interface Identifier {
 
 /** GET /customers?q= or ?conversationId= */
 export interface CustomerSummary {
+  /** Opaque (`cus-…`): names the customer in URLs, reveals none of their identifiers. */
   id: string;
   /** Null without externalContacts:session:view. */
   identifiers: Identifier[] | null;

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../access/index.ts';
 import type { CaseflowConfig } from '../../config/index.ts';
 import {
   type Clock,
@@ -9,12 +11,16 @@ import {
   customerSummarySchema,
   DEFAULT_JOURNEY_LIMIT,
   JourneyService,
+  type JourneyView,
   journeySchema,
   journeyViewOf,
   MAX_EVENTS_PER_REQUEST,
+  MAX_SEARCH_CANDIDATES,
+  sameView,
   systemClock,
 } from '../../journey/index.ts';
 import type { OperationalStore, Store } from '../../store/index.ts';
+import type { Authenticator } from '../access.ts';
 import { errorSchema } from '../schemas.ts';
 
 export interface JourneyRoutesOptions {
@@ -24,13 +30,17 @@ export interface JourneyRoutesOptions {
   operational?: OperationalStore | undefined;
   clock?: Clock | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** The app's authenticator: live streams check their credentials again at each heartbeat (none in dev mode). */
+  authenticator?: Authenticator | null | undefined;
 }
 
 const idParams = z.object({
   id: z
     .string()
     .min(1)
-    .describe("any identifier key of the customer, URL-encoded (e.g. 'phone:+33612345678')"),
+    .describe(
+      "the customer id (cus-…), or any identifier key of the customer that the viewer sees, URL-encoded (e.g. 'phone:+33612345678')",
+    ),
 });
 const notFound = (error: CustomerNotFoundError) => ({
   statusCode: 404,
@@ -76,10 +86,10 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
             .string()
             .optional()
             .describe(
-              'a phone number, e-mail or messaging address, external contact id, identifier key, or part of one',
+              'a phone number, e-mail or messaging address, external contact id, identifier key, or part of one; matches the identifiers you see on the customer’s interactions (your divisions) only',
             ),
           conversationId: z.string().optional().describe('the customer of this conversation'),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
+          limit: z.coerce.number().int().min(1).max(MAX_SEARCH_CANDIDATES).default(20),
         }),
         response: { 200: z.object({ items: z.array(customerSummarySchema) }), 400: errorSchema },
       },
@@ -142,6 +152,18 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
     },
   );
 
+  /**
+   * Whether the credentials of a live stream's request still give the view it shows (signed out, user
+   * disabled, token revoked, roles or divisions changed: no). Dev mode has no credentials to check.
+   */
+  const stillAllowed = async (request: FastifyRequest, view: JourneyView): Promise<boolean> => {
+    if (!options.authenticator) return true;
+    const principal = await options.authenticator.authenticate(request);
+    return (
+      principal !== null && can(principal, 'journey:event:view') && sameView(journeyViewOf(principal), view)
+    );
+  };
+
   // Live streams never end by themselves: the server ends them when it closes, or it would wait for them.
   const open = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
@@ -162,9 +184,10 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
       },
     },
     async (request, reply) => {
+      const view = journeyViewOf(request.principal);
       let stream: Awaited<ReturnType<JourneyService['openStream']>>;
       try {
-        stream = await journeys.openStream(request.params.id, journeyViewOf(request.principal));
+        stream = await journeys.openStream(request.params.id, view);
       } catch (error) {
         if (error instanceof CustomerNotFoundError) return reply.code(404).send(notFound(error));
         throw error;
@@ -182,7 +205,9 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
         open.delete(response);
         stream.close();
       });
-      stream.start((chunk) => response.write(chunk));
+      stream.start({ write: (chunk) => response.write(chunk), end: () => response.end() }, () =>
+        stillAllowed(request, view),
+      );
       return reply;
     },
   );
@@ -221,7 +246,7 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
               `body.events: at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${events.length}; nothing was stored`,
             ),
           );
-      return journeys.ingest(events, request.principal.divisions);
+      return journeys.ingest(events, request.principal);
     },
   );
 
@@ -231,6 +256,8 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
       config: { access: 'journey:event:add' },
       schema: {
         summary: 'Rejected journey events (the quarantine), newest first',
+        description:
+          'The events you sent and those meant for one of your divisions; every event for a user of every division.',
         tags: ['journey'],
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -251,12 +278,17 @@ export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async 
                 eventId: z.string().nullable(),
                 problems: z.array(z.object({ field: z.string(), message: z.string() })),
                 event: z.unknown().describe('the event as sent'),
+                sentBy: z.string().nullable().describe('the user id of the sender'),
+                divisionId: z
+                  .string()
+                  .nullable()
+                  .describe('the division the event was meant for, when the sender may write to it'),
               }),
             ),
           }),
         },
       },
     },
-    async (request) => ({ items: await journeys.rejected(request.query) }),
+    async (request) => ({ items: await journeys.rejected(request.query, request.principal) }),
   );
 };

@@ -8,7 +8,9 @@ import { errorSchema } from '../schemas.ts';
 const erasureSchema = z.object({
   target: z
     .string()
-    .describe('how the audit log names the customer: pseudonyms, or a hash; never the identifier'),
+    .describe(
+      'how the audit log names the customer: its pseudonyms, or hmac: and a keyed hash under a secret of the installation; never the identifier',
+    ),
   conversations: z.number().describe('conversations of the customer found (Genesys and imported)'),
   analytics: z
     .record(z.string(), z.number())
@@ -48,7 +50,7 @@ export const privacyRoutes: FastifyPluginAsyncZod<{
       schema: {
         summary: "Erase a customer's data everywhere",
         description:
-          'Deletes the conversations, messages, surveys, journey events and workflow runs of the customer, regroups cases and events without them, deletes the export files holding them, and writes an audit entry (privacy.erase) that names the customer by a pseudonym or hash. Idempotent: erasing again reports zeros. Cannot be undone; data still held by a source comes back with its next import or sync.',
+          'Deletes the conversations, messages, surveys, journey events and workflow runs of the customer, regroups cases and events without them, deletes the export files holding them, and writes an audit entry (privacy.erase) that names the customer by a pseudonym or keyed hash. Idempotent: erasing again reports zeros; an erasure that failed midway is completed by erasing again. Cannot be undone; data still held by a source comes back with its next import or sync.',
         params: z.object({
           id: z
             .string()

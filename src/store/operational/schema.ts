@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { WorkTables } from './work-tables.ts';
 
 /**
  * The operational database's tables, as Kysely sees them. Each table is created by a migration in
@@ -205,6 +206,18 @@ export interface JourneyEventsRejectedTable {
   event_id: string | null;
   problems: ColumnType<JsonValue, string, string>;
   payload: ColumnType<JsonValue, string, string>;
+  /** 0010_journey_rejected_sender.sql: the sender's user id, the division the event was meant for (when theirs). */
+  sender_id: ColumnType<string | null, string | null | undefined, string | null>;
+  division_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The identifier keys of the event's customer as far as they could be read (jsonb array of strings). */
+  customer_keys: ColumnType<JsonValue, string | undefined, string>;
+}
+
+/** Secrets generated once per installation (0009_installation_secrets.sql; src/privacy/secret.ts). */
+export interface InstallationSecretsTable {
+  name: string;
+  value: string;
+  created_at: TimestampDefault;
 }
 
 export interface SchemaMigrationsTable {
@@ -214,7 +227,8 @@ export interface SchemaMigrationsTable {
   applied_at: TimestampDefault;
 }
 
-export interface OperationalSchema {
+/** Work automation's tables are in work-tables.ts (0011_work.sql). */
+export interface OperationalSchema extends WorkTables {
   outbox: OutboxTable;
   exports: ExportsTable;
   schema_migrations: SchemaMigrationsTable;
@@ -231,4 +245,5 @@ export interface OperationalSchema {
   journey_events: JourneyEventsTable;
   journey_event_keys: JourneyEventKeysTable;
   journey_events_rejected: JourneyEventsRejectedTable;
+  installation_secrets: InstallationSecretsTable;
 }
