@@ -16,6 +16,7 @@ import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
+import { WorkService } from '../work/index.ts';
 import { WorkflowService } from '../workflows/index.ts';
 import { type Authenticator, installAccess, isLoopback, type RouteRule } from './access.ts';
 import { accessRoutes, requestAuthenticator } from './routes/access.ts';
@@ -28,6 +29,7 @@ import { privacyRoutes } from './routes/privacy.ts';
 import { reportsRoutes } from './routes/reports.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
+import { workRoutes } from './routes/work.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
 export interface AppOptions {
@@ -197,6 +199,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       operational: options.operational,
       env: options.env,
     });
+    // Work automation: work items and their definitions (the clock `now` sets creation times and due dates).
+    const now = options.now;
+    const work = new WorkService({
+      db: options.operational.db,
+      defaultDivision: options.config.divisions.default,
+      ...(now ? { now: () => new Date(now()) } : {}),
+    });
+    await app.register(workRoutes, { work });
   }
   if (workflows) {
     app.addHook('onClose', () => workflows.stop());

@@ -64,6 +64,7 @@ export interface WorkAgentsTable {
   languages: JsonDefault;
   capacity: JsonDefault;
   queues: JsonDefault;
+  teams: JsonDefault;
   presence: Defaulted<AgentPresence>;
   last_idle_at: Nullable<string>;
   created_at: Timestamp;
@@ -80,6 +81,7 @@ export interface WorkItemsTable {
   customer_key: Nullable<string>;
   service_request: Nullable<string>;
   priority: number;
+  base_priority: number;
   due_at: Nullable<string>;
   /** src/work/state-machine.ts WORK_ITEM_STATUSES */
   status: string;
@@ -100,6 +102,8 @@ export interface WorkItemsTable {
   queued_at: Nullable<string>;
   assigned_at: Nullable<string>;
   ended_at: Nullable<string>;
+  escalated_at: Nullable<string>;
+  no_agent_applied: JsonDefault;
 }
 
 export interface WorkItemEventsTable {

@@ -4,8 +4,9 @@
 -- item belongs to one division (access control: a viewer sees the divisions they hold).
 
 -- Queues: where items wait for an agent. push: routing assigns and notifies; pull: agents pick from a list.
--- escalation: rules for items nobody qualified takes (raise priority, move to another queue, alert a
--- supervisor, each after some time) and the SLA escalation (at X % of the SLA).
+-- escalation: {noAgent, sla} — the rules for items nobody qualified takes (raise priority, move to another
+-- queue, alert a supervisor, each after some time; src/work/routing/no-agent.ts) and the SLA escalation
+-- (at X % of the SLA, to another agent group or a supervisor's workbin; src/work/routing/sla.ts).
 create table work_queues (
   id text primary key,
   name text not null,
@@ -28,8 +29,9 @@ create table work_workbins (
 );
 
 -- Work types: the defaults of their items and the attribute schema they are validated against
--- ({field: {type: string|number|boolean|date, required?, enum?}}); waiting_statuses: the custom waiting
--- statuses an item of this type may be put in; sla_escalation: {atPercent, queueId?, workbinId?};
+-- ({field: {type: string|number|boolean|date, required?, enum?}}); required_skills: [{skill,
+-- minProficiency?}]; waiting_statuses: the custom waiting statuses an item of this type may be put in;
+-- sla_escalation: the SLA policy when the item's queue has none (src/work/routing/sla.ts);
 -- callback: the source system's endpoint (the HMAC secret is named by an environment variable, never
 -- stored), called through the outbox (topic 'work.callback') on callback_transitions.
 create table work_types (
@@ -42,7 +44,8 @@ create table work_types (
   priority integer not null default 0,
   sla_seconds integer check (sla_seconds > 0),
   required_skills jsonb not null default '[]',
-  attribute_schema jsonb not null default '{}',
+  -- json, not jsonb: the fields keep the order the administrator gave (forms show them so).
+  attribute_schema json not null default '{}',
   waiting_statuses jsonb not null default '[]',
   sla_escalation jsonb,
   callback_url text,
@@ -53,8 +56,9 @@ create table work_types (
 );
 
 -- Agents (knowledge workers): skills {skill: proficiency 1..5}, languages, capacity per media type
--- ({workitem: 3, voice: 1}), the queues they serve, presence. last_idle_at: when they last became free
--- (presence set to available, or their last active item ended): routing prefers the longest idle.
+-- ({workitem: 3, voice: 1}), the queues and teams they serve (their agent groups), presence.
+-- last_idle_at: since when they have gone without new work — the later of their last assignment and their
+-- last change to available; routing prefers the longest idle.
 create table work_agents (
   id text primary key,
   user_id text unique,
@@ -64,6 +68,7 @@ create table work_agents (
   languages jsonb not null default '[]',
   capacity jsonb not null default '{"workitem": 1}',
   queues jsonb not null default '[]',
+  teams jsonb not null default '[]',
   presence text not null default 'offline' check (presence in ('available', 'busy', 'away', 'offline')),
   last_idle_at timestamptz(3),
   created_at timestamptz(3) not null,
@@ -72,6 +77,9 @@ create table work_agents (
 create index work_agents_queues on work_agents using gin (queues);
 
 -- Work items. status follows src/work/state-machine.ts; waiting_status is set while status = 'waiting'.
+-- priority is what routing orders by; base_priority what re-prioritization starts from (the type's or the
+-- request's, raised by the no-agent rules; set with priority by an update). queued_at and no_agent_applied
+-- (the no-agent rules applied) restart when the item changes queue; escalated_at: the SLA escalation.
 -- version rises by one at every change (optimistic concurrency: expectedVersion). The idempotency key of a
 -- creation is unique per source system; request_hash is the SHA-256 of the creation request, so that a
 -- retry with another payload is told apart.
@@ -85,6 +93,7 @@ create table work_items (
   customer_key text,
   service_request text,
   priority integer not null,
+  base_priority integer not null,
   due_at timestamptz(3),
   status text not null check (
     status in ('created', 'queued', 'assigned', 'in-progress', 'paused', 'waiting', 'completed', 'cancelled')
@@ -106,6 +115,8 @@ create table work_items (
   queued_at timestamptz(3),
   assigned_at timestamptz(3),
   ended_at timestamptz(3),
+  escalated_at timestamptz(3),
+  no_agent_applied jsonb not null default '[]',
   constraint work_items_waiting_status check ((status = 'waiting') = (waiting_status is not null)),
   -- An open item has an agent exactly when it is past the queue; a finished one keeps its last agent.
   constraint work_items_assignee_by_status check (

@@ -1,0 +1,595 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ATTRIBUTE_TYPES,
+  agentFieldsSchema,
+  agentInputSchema,
+  attributeValueSchema,
+  createAgent,
+  createQueue,
+  createWorkbin,
+  createWorkType,
+  deleteAgent,
+  deleteQueue,
+  deleteWorkbin,
+  deleteWorkType,
+  escalationRulesSchema,
+  getAgent,
+  getQueue,
+  getWorkbin,
+  getWorkType,
+  LIST_ORDERS,
+  listAgents,
+  listQueues,
+  listWorkbins,
+  listWorkTypes,
+  MAX_BULK_ITEMS,
+  MEDIA_TYPES,
+  PRESENCES,
+  queueFieldsSchema,
+  queueInputSchema,
+  ROUTING_METHODS,
+  replaceAgent,
+  replaceQueue,
+  replaceWorkbin,
+  replaceWorkType,
+  requiredSkillSchema,
+  setPresence,
+  slaPolicySchema,
+  TRANSITIONS,
+  TransitionRefusedError,
+  transitionSchema,
+  WORK_ACTIONS,
+  WORK_EVENT_NAMES,
+  WORK_ITEM_STATUSES,
+  WORKBIN_OWNER_KINDS,
+  type WorkActor,
+  WorkConflictError,
+  type WorkContext,
+  WorkNotFoundError,
+  type WorkService,
+  WorkValidationError,
+  workbinFieldsSchema,
+  workbinInputSchema,
+  workItemInputSchema,
+  workItemPatchSchema,
+  workTypeFieldsSchema,
+  workTypeInputSchema,
+} from '../../work/index.ts';
+import { errorSchema } from '../schemas.ts';
+
+/**
+ * Work automation's REST API (README "Work automation"): work items under /api/v1/work/items (create
+ * idempotently, in bulk, list, read, update, lifecycle actions) and the definitions — work types, queues,
+ * workbins, agents. Reading needs work:item:view, working on items work:item:edit, changing definitions
+ * work:admin. Everything is limited to the caller's divisions.
+ */
+
+const workErrorSchema = errorSchema.extend({
+  problems: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .optional()
+    .describe('400: by field'),
+  status: z.enum(WORK_ITEM_STATUSES).optional().describe('409 on a refused action: the item’s status'),
+  action: z.enum(WORK_ACTIONS).optional().describe('409 on a refused action: the action refused'),
+  allowedActions: z
+    .array(z.enum(WORK_ACTIONS))
+    .optional()
+    .describe('409 on a refused action: what is allowed'),
+  version: z.number().optional().describe('409 on a stale expectedVersion: the current version'),
+});
+const errors = { 400: workErrorSchema, 404: workErrorSchema, 409: workErrorSchema };
+
+const stamps = { createdAt: z.string(), updatedAt: z.string() };
+
+const workTypeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  divisionId: z.string(),
+  defaultQueueId: z.string().nullable(),
+  defaultWorkbinId: z.string().nullable(),
+  priority: z.number(),
+  slaSeconds: z.number().nullable(),
+  requiredSkills: z.array(requiredSkillSchema),
+  attributeSchema: z.record(
+    z.string(),
+    z.object({
+      type: z.enum(ATTRIBUTE_TYPES),
+      required: z.boolean().optional(),
+      enum: z.array(z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
+  waitingStatuses: z.array(z.string()),
+  slaEscalation: slaPolicySchema.nullable(),
+  callback: z
+    .object({ url: z.string(), secretEnv: z.string().optional(), transitions: z.array(z.enum(WORK_ACTIONS)) })
+    .nullable(),
+  ...stamps,
+});
+
+const queueSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  divisionId: z.string(),
+  routingMethod: z.enum(ROUTING_METHODS),
+  escalation: escalationRulesSchema,
+  ...stamps,
+});
+
+const workbinSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  divisionId: z.string(),
+  ownerKind: z.enum(WORKBIN_OWNER_KINDS),
+  ownerId: z.string(),
+  ...stamps,
+});
+
+const agentSchema = z.object({
+  id: z.string(),
+  userId: z.string().nullable(),
+  name: z.string(),
+  divisionId: z.string(),
+  skills: z.record(z.string(), z.number()),
+  languages: z.array(z.string()),
+  capacity: z.partialRecord(z.enum(MEDIA_TYPES), z.number()),
+  queues: z.array(z.string()),
+  teams: z.array(z.string()),
+  presence: z.enum(PRESENCES),
+  lastIdleAt: z.string().nullable(),
+  ...stamps,
+});
+
+const workItemSchema = z.object({
+  id: z.string(),
+  typeId: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  externalReference: z.string().nullable(),
+  sourceSystem: z.string().nullable(),
+  customer: z.string().nullable(),
+  serviceRequest: z.string().nullable(),
+  priority: z.number().describe('higher is more urgent; routing and pull lists order by it'),
+  basePriority: z.number().describe('what re-prioritization starts from'),
+  dueAt: z.string().nullable(),
+  status: z.enum(WORK_ITEM_STATUSES),
+  waitingStatus: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  queueId: z.string().nullable(),
+  workbinId: z.string().nullable(),
+  requiredSkills: z.array(requiredSkillSchema),
+  language: z.string().nullable(),
+  attributes: z.record(z.string(), attributeValueSchema),
+  divisionId: z.string(),
+  version: z.number().describe('rises by one at every change; send it back as expectedVersion'),
+  createdBy: z.string(),
+  ...stamps,
+  queuedAt: z.string().nullable(),
+  assignedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  escalatedAt: z.string().nullable(),
+  allowedActions: z.array(z.enum(WORK_ACTIONS)).describe('what the item’s status allows now'),
+});
+
+const workItemEventSchema = z.object({
+  id: z.number(),
+  itemId: z.string(),
+  seq: z.number(),
+  name: z.enum(WORK_EVENT_NAMES),
+  action: z.enum([...WORK_ACTIONS, 'create']),
+  status: z.enum(WORK_ITEM_STATUSES),
+  queueId: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  at: z.string(),
+  actor: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+const STATUS_LIST = new RegExp(`^(${WORK_ITEM_STATUSES.join('|')})(,(${WORK_ITEM_STATUSES.join('|')}))*$`);
+
+const listQuery = z.object({
+  status: z
+    .string()
+    .regex(STATUS_LIST, `must be statuses separated by commas: ${WORK_ITEM_STATUSES.join(', ')}`)
+    .optional()
+    .describe('e.g. queued,assigned'),
+  typeId: z.string().optional(),
+  queueId: z.string().optional(),
+  workbinId: z.string().optional(),
+  assigneeId: z.string().optional(),
+  customer: z.string().optional().describe('identifier key, e.g. phone:+33612345678'),
+  serviceRequest: z.string().optional(),
+  order: z
+    .enum(LIST_ORDERS)
+    .default('priority')
+    .describe('priority: highest first then nearest due date; due: nearest first; created: newest first'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const idParams = z.object({ id: z.string().min(1) });
+const itemParams = z.object({ id: z.uuid({ error: 'must be a work item id (uuid)' }) });
+
+const actorOf = (request: FastifyRequest): WorkActor => ({
+  id: request.principal.userId || request.principal.username,
+  divisions: request.principal.divisions,
+});
+
+function sendWorkError(error: unknown, reply: FastifyReply) {
+  const body = (statusCode: number, name: string, message: string) => ({ statusCode, error: name, message });
+  if (error instanceof WorkNotFoundError) return reply.code(404).send(body(404, 'Not Found', error.message));
+  if (error instanceof WorkValidationError)
+    return reply
+      .code(400)
+      .send({ ...body(400, 'Bad Request', error.message), problems: [...error.problems] });
+  if (error instanceof TransitionRefusedError)
+    return reply.code(409).send({
+      ...body(409, 'Conflict', error.message),
+      status: error.status,
+      action: error.action,
+      allowedActions: [...error.allowed],
+    });
+  if (error instanceof WorkConflictError)
+    return reply.code(409).send({
+      ...body(409, 'Conflict', error.message),
+      ...(error.version !== undefined ? { version: error.version } : {}),
+    });
+  throw error;
+}
+
+/** Work items, their lifecycle and the definitions of work automation. */
+export const workRoutes: FastifyPluginAsyncZod<{ work: WorkService }> = async (app, { work }) => {
+  const ctx: WorkContext = work.ctx;
+  app.setErrorHandler((error, _request, reply) => sendWorkError(error, reply));
+
+  app.get(
+    '/api/v1/work/lifecycle',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary:
+          'The work-item state machine: every action, the statuses it starts from and leads to, its event',
+        tags: ['work'],
+        response: {
+          200: z.object({
+            statuses: z.array(z.enum(WORK_ITEM_STATUSES)),
+            transitions: z.array(
+              z.object({
+                action: z.enum(WORK_ACTIONS),
+                from: z.array(z.enum(WORK_ITEM_STATUSES)),
+                to: z.union([z.enum(WORK_ITEM_STATUSES), z.literal('unchanged')]),
+                event: z.enum(WORK_EVENT_NAMES),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      statuses: [...WORK_ITEM_STATUSES],
+      transitions: WORK_ACTIONS.map((action) => ({
+        action,
+        from: [...TRANSITIONS[action].from],
+        to: TRANSITIONS[action].to,
+        event: TRANSITIONS[action].event,
+      })),
+    }),
+  );
+
+  // Work items.
+
+  app.post(
+    '/api/v1/work/items',
+    {
+      config: { access: 'work:item:edit' },
+      schema: {
+        summary:
+          'Create a work item (201); with an Idempotency-Key already used for the same request, the item made then (200)',
+        description:
+          'Defaults come from the work type (queue, workbin, priority, due date = now + SLA, required skills). ' +
+          'Attributes are checked against the work type’s schema; 400 lists every problem by field. The same ' +
+          'Idempotency-Key (per sourceSystem) with another request is a 409.',
+        tags: ['work'],
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+        body: workItemInputSchema,
+        response: { 200: workItemSchema, 201: workItemSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { item, created } = await work.createItem(
+        request.body,
+        { idempotencyKey: request.headers['idempotency-key'] },
+        actorOf(request),
+      );
+      return reply.code(created ? 201 : 200).send(item);
+    },
+  );
+
+  app.post(
+    '/api/v1/work/items/bulk',
+    {
+      config: { access: 'work:item:edit' },
+      schema: {
+        summary:
+          'Create many work items: each is created, found (same idempotencyKey) or rejected on its own',
+        description: `At most ${MAX_BULK_ITEMS} items, each as the body of POST /api/v1/work/items plus an optional idempotencyKey.`,
+        tags: ['work'],
+        body: z.object({ items: z.array(z.unknown()).min(1).max(MAX_BULK_ITEMS) }),
+        response: {
+          200: z.object({
+            created: z.number(),
+            existing: z.number(),
+            rejected: z.number(),
+            results: z.array(
+              z.object({
+                index: z.number(),
+                outcome: z.enum(['created', 'existing', 'rejected']),
+                item: workItemSchema.optional(),
+                problems: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+              }),
+            ),
+          }),
+          400: workErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const results = await work.createItems(request.body.items, actorOf(request));
+      const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+      return { created: count('created'), existing: count('existing'), rejected: count('rejected'), results };
+    },
+  );
+
+  app.get(
+    '/api/v1/work/items',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'Work items of your divisions, filtered and paged',
+        tags: ['work'],
+        querystring: listQuery,
+        response: {
+          200: z.object({
+            items: z.array(workItemSchema),
+            total: z.number(),
+            limit: z.number(),
+            offset: z.number(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { status, ...filter } = request.query;
+      const statuses = status?.split(',') as (typeof WORK_ITEM_STATUSES)[number][] | undefined;
+      const page = await work.listItems(
+        { ...filter, ...(statuses ? { status: statuses } : {}) },
+        actorOf(request),
+      );
+      return { ...page, limit: filter.limit, offset: filter.offset };
+    },
+  );
+
+  app.get(
+    '/api/v1/work/items/:id',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'One work item',
+        tags: ['work'],
+        params: itemParams,
+        response: { 200: workItemSchema, ...errors },
+      },
+    },
+    async (request) => work.getItem(request.params.id, actorOf(request)),
+  );
+
+  app.get(
+    '/api/v1/work/items/:id/events',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'A work item’s lifecycle events, in order',
+        tags: ['work'],
+        params: itemParams,
+        response: { 200: z.object({ events: z.array(workItemEventSchema) }), ...errors },
+      },
+    },
+    async (request) => ({ events: await work.itemEvents(request.params.id, actorOf(request)) }),
+  );
+
+  app.patch(
+    '/api/v1/work/items/:id',
+    {
+      config: { access: 'work:item:edit' },
+      schema: {
+        summary:
+          'Change an open work item: title, description, priority, due date, attributes (409 once finished)',
+        tags: ['work'],
+        params: itemParams,
+        body: workItemPatchSchema,
+        response: { 200: workItemSchema, ...errors },
+      },
+    },
+    async (request) => work.updateItem(request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/api/v1/work/items/:id/transitions',
+    {
+      config: { access: 'work:item:edit' },
+      schema: {
+        summary:
+          'A lifecycle action: queue, move, escalate, assign, claim, decline, start, pause, resume, wait, complete, cancel',
+        description:
+          'See GET /api/v1/work/lifecycle. 409 when the item’s status does not allow the action (with the allowed ' +
+          'ones), when expectedVersion is stale, or when the agent is at its workitem capacity. claim: of ' +
+          'concurrent claims exactly one wins; without agentId, the caller’s own agent claims.',
+        tags: ['work'],
+        params: itemParams,
+        body: transitionSchema,
+        response: { 200: z.object({ item: workItemSchema, event: workItemEventSchema }), ...errors },
+      },
+    },
+    async (request) => work.transition(request.params.id, request.body, actorOf(request)),
+  );
+
+  // Definitions: the same five routes for each kind.
+  definitionRoutes(app, ctx, {
+    path: '/api/v1/work/types',
+    noun: 'work type',
+    input: workTypeInputSchema,
+    fields: workTypeFieldsSchema,
+    output: workTypeSchema,
+    list: listWorkTypes,
+    get: getWorkType,
+    create: createWorkType,
+    replace: replaceWorkType,
+    remove: deleteWorkType,
+  });
+  definitionRoutes(app, ctx, {
+    path: '/api/v1/work/queues',
+    noun: 'queue',
+    input: queueInputSchema,
+    fields: queueFieldsSchema,
+    output: queueSchema,
+    list: listQueues,
+    get: getQueue,
+    create: createQueue,
+    replace: replaceQueue,
+    remove: deleteQueue,
+  });
+  definitionRoutes(app, ctx, {
+    path: '/api/v1/work/workbins',
+    noun: 'workbin',
+    input: workbinInputSchema,
+    fields: workbinFieldsSchema,
+    output: workbinSchema,
+    list: listWorkbins,
+    get: getWorkbin,
+    create: createWorkbin,
+    replace: replaceWorkbin,
+    remove: deleteWorkbin,
+  });
+  definitionRoutes(app, ctx, {
+    path: '/api/v1/work/agents',
+    noun: 'agent',
+    input: agentInputSchema,
+    fields: agentFieldsSchema,
+    output: agentSchema,
+    list: listAgents,
+    get: getAgent,
+    create: createAgent,
+    replace: replaceAgent,
+    remove: deleteAgent,
+  });
+
+  app.put(
+    '/api/v1/work/agents/:id/presence',
+    {
+      config: { access: 'work:item:edit' },
+      schema: {
+        summary:
+          'Set an agent’s presence; becoming available starts their idle time (routing: longest idle first)',
+        tags: ['work'],
+        params: idParams,
+        body: z.object({ presence: z.enum(PRESENCES) }),
+        response: { 200: agentSchema, ...errors },
+      },
+    },
+    async (request) => setPresence(ctx, actorOf(request), request.params.id, request.body.presence),
+  );
+};
+
+interface DefinitionSpec<In extends z.ZodType, Fields extends z.ZodType, Out extends z.ZodType> {
+  path: string;
+  noun: string;
+  input: In;
+  fields: Fields;
+  output: Out;
+  list(ctx: WorkContext, actor: WorkActor): Promise<z.output<Out>[]>;
+  get(ctx: WorkContext, actor: WorkActor, id: string): Promise<z.output<Out>>;
+  create(ctx: WorkContext, actor: WorkActor, input: z.output<In>): Promise<z.output<Out>>;
+  replace(ctx: WorkContext, actor: WorkActor, id: string, fields: z.output<Fields>): Promise<z.output<Out>>;
+  remove(ctx: WorkContext, actor: WorkActor, id: string): Promise<void>;
+}
+
+/**
+ * List, read (work:item:view), create, replace, delete (work:admin) one kind of definition. The schemas
+ * validate and serialize as on every route; TypeScript cannot follow a generic schema through the zod type
+ * provider, so the handlers read the validated body and params by their schema's type.
+ */
+function definitionRoutes<In extends z.ZodType, Fields extends z.ZodType, Out extends z.ZodType>(
+  app: FastifyInstance,
+  ctx: WorkContext,
+  d: DefinitionSpec<In, Fields, Out>,
+): void {
+  const tags = ['work'];
+  app.get(
+    d.path,
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: `The ${d.noun}s of your divisions`,
+        tags,
+        response: { 200: z.object({ items: z.array(d.output) }) },
+      },
+    },
+    async (request) => ({ items: await d.list(ctx, actorOf(request)) }),
+  );
+  app.get(
+    `${d.path}/:id`,
+    {
+      config: { access: 'work:item:view' },
+      schema: { summary: `One ${d.noun}`, tags, params: idParams, response: { 200: d.output, ...errors } },
+    },
+    async (request) => d.get(ctx, actorOf(request), idOf(request)),
+  );
+  app.post(
+    d.path,
+    {
+      config: { access: 'work:admin' },
+      schema: {
+        summary: `Create a ${d.noun} (409 when the id is taken)`,
+        tags,
+        body: d.input,
+        response: { 201: d.output, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await d.create(ctx, actorOf(request), request.body as z.output<In>)),
+  );
+  app.put(
+    `${d.path}/:id`,
+    {
+      config: { access: 'work:admin' },
+      schema: {
+        summary: `Replace a ${d.noun}`,
+        tags,
+        params: idParams,
+        body: d.fields,
+        response: { 200: d.output, ...errors },
+      },
+    },
+    async (request) => d.replace(ctx, actorOf(request), idOf(request), request.body as z.output<Fields>),
+  );
+  app.delete(
+    `${d.path}/:id`,
+    {
+      config: { access: 'work:admin' },
+      schema: {
+        summary: `Delete a ${d.noun} (409 while in use)`,
+        tags,
+        params: idParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await d.remove(ctx, actorOf(request), idOf(request));
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+const idOf = (request: FastifyRequest): string => (request.params as z.output<typeof idParams>).id;
