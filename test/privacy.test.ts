@@ -35,6 +35,7 @@ import {
   openStore,
   type Store,
 } from '../src/store/index.ts';
+import { createWorkType, systemActor, WorkService, workTypeInputSchema } from '../src/work/index.ts';
 import { FakeGenesys } from './fake-genesys.ts';
 import { scenarioStore, tempDir } from './support.ts';
 
@@ -1005,5 +1006,72 @@ describe('erasure: identifiers in any format, a retry after a failure, a keyed a
     } finally {
       await elsewhere.close();
     }
+  });
+
+  it("deletes the customer's work items (with their events, callbacks and delivery log), and only those", async () => {
+    const work = new WorkService({ db: operational.db, defaultDivision: 'home' });
+    const admin = systemActor('test');
+    await createWorkType(
+      work.ctx,
+      admin,
+      workTypeInputSchema.parse({
+        id: 'erasure-check',
+        name: 'Erasure check',
+        callback: { url: 'http://127.0.0.1:9/cb', transitions: ['cancel'] },
+      }),
+    );
+    const item = async (customer: string) =>
+      (
+        await work.createItem(
+          { typeId: 'erasure-check', title: 'Check', customer, attributes: {} },
+          {},
+          admin,
+        )
+      ).item.id;
+    const normalized = await item('phone:+33655443322');
+    const asGiven = await item('phone:+33 6 55 44 33 22');
+    const another = await item('phone:+33655443399');
+    await work.transition(normalized, { action: 'cancel' }, admin);
+    await work.transition(another, { action: 'cancel' }, admin);
+    const message = await operational.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('key', 'like', `${normalized}:%`)
+      .executeTakeFirstOrThrow();
+    await operational.db
+      .insertInto('work_callback_deliveries')
+      .values({
+        message_id: message.id,
+        attempt: 1,
+        started_at: new Date().toISOString(),
+        duration_ms: 3,
+        status: 'error',
+        response_code: null,
+        error: 'refused',
+      })
+      .execute();
+
+    const report = await erase(['+33 6 55 44 33 22']);
+    expect(report.operational).toMatchObject({
+      work_items: 2,
+      work_item_events: 3, // created ×2, cancelled
+      work_callback_deliveries: 1,
+      outbox: 1,
+    });
+    const left = await operational.db.selectFrom('work_items').select('id').execute();
+    expect(left.map((r) => r.id)).toEqual([another]);
+    expect(
+      await operational.db
+        .selectFrom('work_item_events')
+        .select('item_id')
+        .where('item_id', '=', asGiven)
+        .execute(),
+    ).toEqual([]);
+    const callbacks = await operational.db
+      .selectFrom('outbox')
+      .select('key')
+      .where('topic', '=', 'work.callback')
+      .execute();
+    expect(callbacks.map((r) => r.key.split(':')[0])).toEqual([another]);
   });
 });

@@ -11,6 +11,7 @@ import { importMessages, type SupportImportSummary } from '../sources/conversati
 import { type ImportSummary, importGenesys, rebuild } from '../sources/genesys/index.ts';
 import { InputError, locate } from '../sources/records.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { syncWorkEvents } from '../work/eventlog.ts';
 import { CliContext } from './context.ts';
 import { UsageError } from './errors.ts';
 import { registerExportCommands } from './exports.ts';
@@ -22,6 +23,7 @@ import { registerReportCommands } from './report.ts';
 import { registerSupportCommands, supportImportText } from './support.ts';
 import { registerSyncCommands } from './sync.ts';
 import { registerUserCommands } from './users.ts';
+import { registerWorkCommands } from './work.ts';
 import { registerWorkflowCommands } from './workflows.ts';
 
 const program = new Command('caseflow')
@@ -380,6 +382,28 @@ registerExportCommands(program, cli);
 registerWorkflowCommands(program, cli);
 registerUserCommands(program, cli);
 registerPrivacyCommands(program, cli);
+registerWorkCommands(program, cli);
+
+// caseflow work sync-eventlog: work-item events since the last run into the event log (the server does it
+// by itself every minute and after work changes).
+(program.commands.find((c) => c.name() === 'work') ?? program.command('work').description('work automation'))
+  .command('sync-eventlog')
+  .description('add the work-item events committed since the last run to the event log')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const result = await cli.withStore((store) =>
+      cli.withOperational(async (db) => {
+        const synced = await syncWorkEvents(store, db);
+        if (synced.written > 0) await ensureMaterialized(store, 'default');
+        return synced;
+      }),
+    );
+    cli.print(
+      opts.json === true,
+      result,
+      () => `${result.read} work-item events read, ${result.written} written, ${result.cases} cases updated.`,
+    );
+  });
 
 async function main(): Promise<void> {
   try {

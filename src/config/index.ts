@@ -147,6 +147,33 @@ const workflowsSchema = z.strictObject({
 });
 
 /**
+ * Work automation (README "Work automation"). callbacks: the calls back to source systems (work types name
+ * the URL and the environment variable of the HMAC secret): per-request timeout, attempts with exponential
+ * backoff and jitter before a message is dead (replayed by hand), and how often the outbox is looked at.
+ */
+const workSchema = z.strictObject({
+  /** Push routing: seconds an agent has to accept an offered item before it goes to the next agent. */
+  offerTimeoutSeconds: z.number().int().positive().default(30),
+  /** Re-prioritization of every open item (queues and workbins) from the nearness of its due date. */
+  reprioritizeSeconds: z.number().positive().default(60),
+  /** Offer expiry, no-agent rules, SLA escalation and a routing pass run this often. */
+  schedulerSeconds: z.number().positive().default(1),
+  callbacks: z
+    .strictObject({
+      timeoutMs: z.number().int().positive().default(10_000),
+      retry: z
+        .strictObject({
+          maxAttempts: z.number().int().min(1).max(50).default(8),
+          baseDelayMs: z.number().nonnegative().default(30_000),
+          maxDelayMs: z.number().nonnegative().default(3_600_000),
+        })
+        .prefault({}),
+      pollIntervalSeconds: z.number().positive().default(5),
+    })
+    .prefault({}),
+});
+
+/**
  * Divisions (README "Access control"): every conversation, case and dataset belongs to one or more
  * divisions. Genesys conversations take their record's divisionIds; other rows take the first matching
  * mapping below, else `default`. Values are division ids (Genesys division ids where you have them).
@@ -252,6 +279,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   support: supportSchema.prefault({}),
   workflows: workflowsSchema.prefault({}),
+  work: workSchema.prefault({}),
   divisions: divisionsSchema.prefault({}),
   access: accessSchema.prefault({}),
   privacy: privacySchema.prefault({}),

@@ -16,6 +16,18 @@ export const ACTIVITIES = [
   { name: 'Wrap-Up Code Assigned', fr: 'Wrap-Up Code attribué' },
   { name: 'Customer Satisfaction Survey Sent', fr: 'Enquête de Satisfaction Client Envoyée' },
   { name: 'Service Request Reopened', fr: 'Demande de service rouverte' },
+  // Back office (work automation, src/work): one event per lifecycle transition of a work item.
+  { name: 'Work Item Created', fr: 'Élément de Travail Créé' },
+  { name: 'Work Item Routed', fr: 'Élément de Travail Routé' },
+  { name: 'Work Item Assigned', fr: 'Élément de Travail Attribué' },
+  { name: 'Work Item Declined', fr: 'Élément de Travail Refusé' },
+  { name: 'Work Item Started', fr: 'Élément de Travail Commencé' },
+  { name: 'Work Item Paused', fr: 'Élément de Travail Mis en Pause' },
+  { name: 'Work Item Resumed', fr: 'Élément de Travail Repris' },
+  { name: 'Work Item Waiting', fr: 'Élément de Travail en Attente' },
+  { name: 'Work Item Escalated', fr: 'Élément de Travail Escaladé' },
+  { name: 'Work Item Completed', fr: 'Élément de Travail Terminé' },
+  { name: 'Work Item Cancelled', fr: 'Élément de Travail Annulé' },
 ] as const;
 
 export type ActivityName = (typeof ACTIVITIES)[number]['name'];

@@ -171,6 +171,7 @@ export async function loadInteractions(
       ? eventsFor(context.db, { conversationIds, keys: members, webLimit: context.webLimit }, scope.divisions)
       : [],
   ]);
+  const workItems = context.db ? await loadWorkItems(context.db, members, scope) : [];
 
   const eventsByConversation = new Map<string, JourneyEvent[]>();
   const webEvents: JourneyEvent[] = [];
@@ -228,6 +229,8 @@ export async function loadInteractions(
     const key = contactIdIdentifier(n.contact_id)?.key;
     out.push({ interaction: fromNotification(n), keys: key ? [key] : [] });
   }
+  for (const w of workItems)
+    out.push({ interaction: fromWorkItem(w, context.now), keys: w.customer_key ? [w.customer_key] : [] });
   return out.sort(
     (a, b) =>
       Date.parse(b.interaction.startedAt) - Date.parse(a.interaction.startedAt) ||
@@ -249,6 +252,122 @@ async function loadNotifications(
     WHERE coalesce(conversation_id, '') = '' AND direction = 'outbound' AND coalesce(sender_type, '') <> 'agent'
       AND contact_id IN (SELECT unnest(${list(contactIds)})) AND sent_at IS NOT NULL
       AND ${messageInScope(scope, "nullif(conversation_id, '')")}`);
+}
+
+interface WorkItemRow {
+  id: string;
+  title: string;
+  status: string;
+  customer_key: string | null;
+  service_request: string | null;
+  created_at: string;
+  ended_at: string | null;
+  updated_at: string;
+  priority: number;
+  due_at: string | null;
+  external_reference: string | null;
+  source_system: string | null;
+  type_name: string | null;
+  queue_name: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  steps: PathStep[];
+}
+
+/**
+ * The customer's work items (back office, src/work), by the customer key the source system gave them, in
+ * the scope's divisions; each with its queue and agent steps (routed, escalated, assigned) in order.
+ */
+async function loadWorkItems(
+  db: Kysely<OperationalSchema>,
+  members: readonly string[],
+  scope: DataScope,
+): Promise<WorkItemRow[]> {
+  if (members.length === 0 || (scope.divisions !== 'all' && scope.divisions.length === 0)) return [];
+  let query = db
+    .selectFrom('work_items as i')
+    .leftJoin('work_types as t', 't.id', 'i.type_id')
+    .leftJoin('work_queues as q', 'q.id', 'i.queue_id')
+    .leftJoin('work_agents as a', 'a.id', 'i.assignee_id')
+    .select([
+      'i.id',
+      'i.title',
+      'i.status',
+      'i.customer_key',
+      'i.service_request',
+      'i.created_at',
+      'i.ended_at',
+      'i.updated_at',
+      'i.priority',
+      'i.due_at',
+      'i.external_reference',
+      'i.source_system',
+      't.name as type_name',
+      'q.name as queue_name',
+      'i.assignee_id',
+      'a.name as assignee_name',
+    ])
+    .where('i.customer_key', 'in', [...members]);
+  if (scope.divisions !== 'all') query = query.where('i.division_id', 'in', [...scope.divisions]);
+  const items = await query.execute();
+  if (items.length === 0) return [];
+  const steps = await db
+    .selectFrom('work_item_events as e')
+    .leftJoin('work_queues as q', 'q.id', 'e.queue_id')
+    .leftJoin('work_agents as a', 'a.id', 'e.assignee_id')
+    .select([
+      'e.item_id',
+      'e.at',
+      'e.queue_id',
+      'q.name as queue_name',
+      'e.assignee_id',
+      'a.name as agent_name',
+    ])
+    .where(
+      'e.item_id',
+      'in',
+      items.map((i) => i.id),
+    )
+    .where('e.name', 'in', ['Work Item Routed', 'Work Item Escalated', 'Work Item Assigned'])
+    .orderBy('e.item_id')
+    .orderBy('e.seq')
+    .execute();
+  const stepsOf = groupBy(steps, (s) => s.item_id);
+  return items.map((i) => ({
+    ...i,
+    steps: (stepsOf.get(i.id) ?? []).map((s) => ({
+      at: new Date(s.at).toISOString(),
+      queue: s.queue_name ?? s.queue_id,
+      agent: s.assignee_id === null ? null : (s.agent_name ?? s.assignee_id),
+    })),
+  }));
+}
+
+/** A work item: live while open (whatever its agent is doing), ended with its completion or cancellation. */
+function fromWorkItem(w: WorkItemRow, now: number): Interaction {
+  const start = Date.parse(w.created_at);
+  const end = w.ended_at === null ? null : Date.parse(w.ended_at);
+  const i = base(`workitem:${w.id}`, 'workitem', start, end);
+  i.kind = 'workItem';
+  i.lastActivityAt = iso(end ?? Math.max(start, Date.parse(w.updated_at)));
+  i.status = liveStatus(i, now);
+  i.queue = w.queue_name;
+  i.agent = w.assignee_id === null ? null : { id: w.assignee_id, name: w.assignee_name };
+  i.path = w.steps;
+  i.transferred = new Set(w.steps.map((s) => s.agent).filter((a) => a !== null)).size > 1;
+  i.serviceRequest = w.service_request;
+  i.title = w.title;
+  i.details = {
+    source: 'work',
+    workItemId: w.id,
+    workType: w.type_name,
+    status: w.status,
+    priority: w.priority,
+    dueAt: w.due_at === null ? null : iso(Date.parse(w.due_at)),
+    externalReference: w.external_reference,
+    sourceSystem: w.source_system,
+  };
+  return i;
 }
 
 /** What the journey events of one conversation tell. */

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { customerIdentifiers } from '../journey/identifiers.ts';
+import { addressIdentifier, customerIdentifiers, parseKey } from '../journey/identifiers.ts';
 import type { JsonValue, OperationalSchema } from '../store/index.ts';
 
 type Db = Kysely<OperationalSchema> | Transaction<OperationalSchema>;
@@ -13,6 +13,11 @@ export interface OperationalErasure {
   workflow_deliveries: number;
   outbox: number;
   workflow_conversation_versions: number;
+  /** Work items whose customer is this one (their lifecycle events go with them). */
+  work_items: number;
+  work_item_events: number;
+  /** Delivery log rows of the work items' callback messages (the messages count in `outbox`). */
+  work_callback_deliveries: number;
 }
 
 const CHUNK = 1000;
@@ -110,11 +115,85 @@ function payloadKeys(payload: JsonValue): string[] {
 const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A work item's customer key as the journey normalizes it (items keep the key their source system gave). */
+function normalizedItemKey(key: string): string | null {
+  const parsed = parseKey(key.trim());
+  if (!parsed) return null;
+  if (parsed.kind === 'externalContactId') return `contact:${parsed.value.trim()}`;
+  return addressIdentifier(parsed.value)?.key ?? null;
+}
+
+/**
+ * Deletes the work items whose customer key is one of the customer's identifier keys, as given or once
+ * normalized (their events go with them, on delete cascade), and their callback messages — whose payload
+ * holds the item — with their delivery log.
+ */
+export async function eraseWorkItems(
+  db: Db,
+  keys: readonly string[],
+): Promise<{ items: number; events: number; outbox: number; deliveries: number }> {
+  const out = { items: 0, events: 0, outbox: 0, deliveries: 0 };
+  const wanted = new Set(keys);
+  if (wanted.size === 0) return out;
+  const matching: string[] = [];
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('work_items')
+      .select('customer_key')
+      .distinct()
+      .where('customer_key', 'is not', null)
+      .where('customer_key', '>', after)
+      .orderBy('customer_key')
+      .limit(CHUNK)
+      .execute();
+    const last = rows.at(-1)?.customer_key;
+    if (!last) break;
+    after = last;
+    for (const { customer_key: key } of rows) {
+      if (key !== null && (wanted.has(key) || wanted.has(normalizedItemKey(key) ?? ''))) matching.push(key);
+    }
+  }
+  for (const part of chunks(matching)) {
+    const ids = (
+      await db.selectFrom('work_items').select('id').where('customer_key', 'in', part).execute()
+    ).map((r) => r.id);
+    for (const idPart of chunks(ids)) {
+      const messages = db
+        .selectFrom('outbox')
+        .select('id')
+        .where('topic', '=', 'work.callback')
+        .where(sql<string>`payload->>'itemId'`, 'in', idPart);
+      const deliveries = await db
+        .selectFrom('work_callback_deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('message_id', 'in', messages)
+        .executeTakeFirstOrThrow();
+      out.deliveries += Number(deliveries.n);
+      const outbox = await db
+        .deleteFrom('outbox')
+        .where('topic', '=', 'work.callback')
+        .where(sql<string>`payload->>'itemId'`, 'in', idPart)
+        .executeTakeFirst();
+      out.outbox += Number(outbox.numDeletedRows);
+      const events = await db
+        .selectFrom('work_item_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('item_id', 'in', idPart)
+        .executeTakeFirstOrThrow();
+      out.events += Number(events.n);
+      const items = await db.deleteFrom('work_items').where('id', 'in', idPart).executeTakeFirst();
+      out.items += Number(items.numDeletedRows);
+    }
+  }
+  return out;
+}
+
 /**
  * Deletes what the operational store keeps of these conversations and contacts, in one transaction: their
  * workflow runs (with their delivery log and outbox messages; a run is the customer's when its
  * conversation is one of them or its contactId variable one of the contact ids), the trigger scan's
- * versions of those conversations, and the customer's journey events.
+ * versions of those conversations, the customer's journey events, and their work items (eraseWorkItems).
  */
 export async function eraseOperational(
   db: Kysely<OperationalSchema>,
@@ -153,6 +232,9 @@ export async function eraseOperational(
       workflow_deliveries: 0,
       outbox: 0,
       workflow_conversation_versions: 0,
+      work_items: 0,
+      work_item_events: 0,
+      work_callback_deliveries: 0,
     };
     for (const part of chunks([...runs.keys()])) {
       const deliveries = await trx
@@ -176,6 +258,11 @@ export async function eraseOperational(
         .executeTakeFirst();
       out.workflow_conversation_versions += Number(result.numDeletedRows);
     }
+    const work = await eraseWorkItems(trx, target.journeyKeys);
+    out.work_items = work.items;
+    out.work_item_events = work.events;
+    out.work_callback_deliveries = work.deliveries;
+    out.outbox += work.outbox;
     return out;
   });
 }

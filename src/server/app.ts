@@ -16,7 +16,12 @@ import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
 import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
+import { CallbackDispatcher } from '../work/callback-dispatcher.ts';
+import { RoutingEngine } from '../work/engine.ts';
+import { WorkEventFeeder } from '../work/eventlog.ts';
 import { WorkService } from '../work/index.ts';
+import { WorkScheduler } from '../work/scheduler.ts';
+import { WorkStream } from '../work/stream.ts';
 import { WorkflowService } from '../workflows/index.ts';
 import { type Authenticator, installAccess, isLoopback, type RouteRule } from './access.ts';
 import { accessRoutes, requestAuthenticator } from './routes/access.ts';
@@ -30,6 +35,7 @@ import { reportsRoutes } from './routes/reports.ts';
 import { sourcesRoutes } from './routes/sources.ts';
 import { dashboardBuilt, WEB_DIST, webRoutes } from './routes/web.ts';
 import { workRoutes } from './routes/work.ts';
+import { workCallbackRoutes } from './routes/work-callbacks.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
 export interface AppOptions {
@@ -206,7 +212,72 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       defaultDivision: options.config.divisions.default,
       ...(now ? { now: () => new Date(now()) } : {}),
     });
-    await app.register(workRoutes, { work });
+    // Push routing (on each change that may free an agent or queue an item), the timed rules (offer
+    // expiry, no-agent rules, SLA escalation, re-prioritization) and the agents' live notifications.
+    const workSettings = options.config.work;
+    const routing = new RoutingEngine(work, {
+      offerTimeoutSeconds: workSettings.offerTimeoutSeconds,
+      log: { error: (m) => app.log.error(m) },
+    });
+    const scheduler = new WorkScheduler(work, routing, {
+      schedulerSeconds: workSettings.schedulerSeconds,
+      reprioritizeSeconds: workSettings.reprioritizeSeconds,
+      now: now ?? Date.now,
+      log: { error: (m) => app.log.error(m) },
+    });
+    const workStream = new WorkStream(options.operational.db, {
+      pollMs: 1000,
+      log: { error: (m) => app.log.error(m) },
+    });
+    const unfollow = [routing.follow(), work.onChange(() => workStream.poke())];
+    app.addHook('onClose', async () => {
+      for (const stop of unfollow) stop();
+      await scheduler.stop();
+      workStream.stop();
+    });
+    if (options.schedule) app.addHook('onReady', async () => scheduler.start());
+    await app.register(workRoutes, { work, routing, stream: workStream });
+    // Calls back to source systems: delivered from the outbox at start, after every change made through the
+    // work API, at the next due retry, and every work.callbacks.pollIntervalSeconds (other processes' changes).
+    const callbacks = new CallbackDispatcher({
+      db: options.operational.db,
+      settings: options.config.work.callbacks,
+      env: options.env,
+      ...(now ? { now: () => new Date(now()) } : {}),
+      log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) },
+    });
+    app.addHook('onClose', () => callbacks.stop());
+    if (options.schedule) app.addHook('onReady', async () => callbacks.start());
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.method !== 'GET' && request.url.startsWith('/api/v1/work/') && reply.statusCode < 300)
+        callbacks.wake();
+    });
+    await app.register(workCallbackRoutes, { callbacks });
+    // Work items into the event log (src/work/eventlog.ts): every minute and shortly after a change made
+    // through the work API, on a DuckDB connection of its own.
+    if (options.schedule) {
+      const operationalDb = options.operational.db;
+      let feeder: WorkEventFeeder | null = null;
+      let feederStore: Store | null = null;
+      app.addHook('onReady', async () => {
+        feederStore = await options.store.fork();
+        feeder = new WorkEventFeeder({
+          store: feederStore,
+          db: operationalDb,
+          log: { error: (m) => app.log.error(m) },
+          afterWrite: () => ensureMaterialized(options.store, 'default'),
+        });
+        feeder.start();
+      });
+      app.addHook('onClose', async () => {
+        await feeder?.stop();
+        feederStore?.close();
+      });
+      app.addHook('onResponse', async (request, reply) => {
+        if (request.method !== 'GET' && request.url.startsWith('/api/v1/work/') && reply.statusCode < 300)
+          feeder?.changed();
+      });
+    }
   }
   if (workflows) {
     app.addHook('onClose', () => workflows.stop());

@@ -1,6 +1,7 @@
 import type { DataScope } from '../access/index.ts';
 import type { DivisionsConfig } from '../config/index.ts';
 import { sqlString } from '../reports/definitions.ts';
+import { workCaseDivisionsSql } from '../work/eventlog-sql.ts';
 import type { AnalyticsDb } from './duckdb.ts';
 
 /**
@@ -175,6 +176,8 @@ export async function buildDivisions(db: AnalyticsDb, rules: DivisionRules): Pro
     SELECT DISTINCT m.service_request, d.division_id
     FROM case_map m JOIN conversation_divisions d USING (conversation_id)
     ORDER BY m.service_request, d.division_id;`);
+  // A case also belongs to the divisions of its work items (and a work item's own case to its division).
+  await db.run(workCaseDivisionsSql());
 }
 
 // ---------------------------------------------------------------------------------------------

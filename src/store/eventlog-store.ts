@@ -11,6 +11,7 @@ import {
   type Survey,
 } from '../eventlog/index.ts';
 import { buildCustomerIdentifiers } from '../journey/identifiers.ts';
+import { rebuildWorkEventsSql } from '../work/eventlog-sql.ts';
 import {
   buildDivisions,
   caseInScope,
@@ -362,6 +363,8 @@ export class Store {
       }
       cases.closeSync();
       await this.db.run(BUILD_EVENTS);
+      // Work items' events join their cases (src/work/eventlog-sql.ts).
+      await this.db.run(rebuildWorkEventsSql());
       await buildGenesysSupportConversations(
         this.db,
         facts.flatMap((f) => {

@@ -83,6 +83,13 @@ CREATE TABLE IF NOT EXISTS support_messages (
   content VARCHAR, status VARCHAR, failure_reason VARCHAR, source_system VARCHAR, last_data_update TIMESTAMP,
   record_hash VARCHAR, origin VARCHAR DEFAULT 'import');
 ALTER TABLE support_messages ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'import';
+-- Work-item lifecycle events (src/work/eventlog.ts): a source table fed from the operational store's
+-- work_item_events after a watermark (meta 'work:eventlog-cursor'), one row per event (event_id: the
+-- operational id); names resolved when fed. Regroup derives their \`events\` rows (src/work/eventlog-sql.ts).
+CREATE TABLE IF NOT EXISTS work_item_events (
+  event_id BIGINT, item_id VARCHAR, seq INTEGER, service_request VARCHAR, activity VARCHAR,
+  event_time TIMESTAMP, agent_id VARCHAR, agent_name VARCHAR, queue_id VARCHAR, queue_name VARCHAR,
+  division_id VARCHAR, work_type VARCHAR, sla_target DOUBLE, last_data_update TIMESTAMP);
 CREATE TABLE IF NOT EXISTS datasets (
   name VARCHAR, format VARCHAR, source VARCHAR, imported_at TIMESTAMP, events BIGINT, cases BIGINT);
 CREATE TABLE IF NOT EXISTS dataset_events (

@@ -84,7 +84,8 @@ export class WorkService {
     const now = this.ctx.now();
     const at = now.toISOString();
     const status: WorkItemStatus = queueId || workbinId ? 'queued' : 'created';
-    return db.transaction().execute(async (trx) => {
+    let last: WorkItemEvent | null = null;
+    const result = await db.transaction().execute(async (trx) => {
       const row = await insertItem(trx, {
         id: randomUUID(),
         type_id: type.id,
@@ -122,7 +123,7 @@ export class WorkService {
         return { item: replay(existing, key ?? '', hash, actor), created: false };
       }
       const event = { at, actor: actor.id };
-      await appendEvent(
+      const created = await appendEvent(
         trx,
         { ...row, status: 'created', queue_id: null, assignee_id: null },
         {
@@ -138,15 +139,20 @@ export class WorkService {
           },
         },
       );
-      if (status === 'queued')
-        await appendEvent(trx, row, {
-          ...event,
-          name: TRANSITIONS.queue.event,
-          action: 'queue',
-          details: { queueId, workbinId },
-        });
+      const queued =
+        status === 'queued'
+          ? await appendEvent(trx, row, {
+              ...event,
+              name: TRANSITIONS.queue.event,
+              action: 'queue',
+              details: { queueId, workbinId },
+            })
+          : null;
+      last = toWorkItemEvent(queued ?? created);
       return { item: toWorkItem(row), created: true };
     });
+    if (last) this.changed({ item: result.item, event: last });
+    return result;
   }
 
   /** Creates each item on its own: the valid ones land, the others are answered with their problems. */
@@ -198,7 +204,7 @@ export class WorkService {
 
   /** Changes an open item's title, description, priority, due date or attributes (merged; null removes). */
   async updateItem(id: string, patch: WorkItemPatch, actor: WorkActor): Promise<WorkItem> {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
       const row = visible(await lockItem(trx, id), id, actor);
       checkVersion(row, patch.expectedVersion);
       nextStatus(row.status as WorkItemStatus, 'update');
@@ -244,8 +250,10 @@ export class WorkService {
         details,
       });
       await enqueueCallback(trx, type, 'update', updated, event.seq, at);
-      return toWorkItem(updated);
+      return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
     });
+    if ('event' in result) this.changed(result);
+    return 'event' in result ? result.item : result;
   }
 
   /**
@@ -258,10 +266,83 @@ export class WorkService {
     command: TransitionCommand,
     actor: WorkActor,
   ): Promise<{ item: WorkItem; event: WorkItemEvent }> {
+    return this.apply(id, command, actor, null);
+  }
+
+  /**
+   * Push routing's offer: assigns the item to the agent (as `assign`, within their capacity) and records
+   * until when they may accept it (`start`) before it is declined for them (src/work/engine.ts).
+   */
+  async offer(
+    id: string,
+    command: { agentId: string; expectedVersion: number; expiresAt: string },
+    actor: WorkActor,
+  ): Promise<{ item: WorkItem; event: WorkItemEvent }> {
+    const { agentId, expectedVersion, expiresAt } = command;
+    return this.apply(id, { action: 'assign', agentId, expectedVersion }, actor, { expiresAt });
+  }
+
+  /**
+   * A no-agent rule that changes the item in place (raise its base priority, alert a supervisor), applied
+   * once while the item still waits in `queueId`: one "Work Item Escalated" event naming the rule (none for
+   * a raise the bound makes a no-op). False when the item left the queue or the rule was applied already.
+   */
+  async applyNoAgentRule(
+    id: string,
+    queueId: string,
+    rule:
+      | { kind: 'raise-priority'; from: number; to: number }
+      | { kind: 'alert-supervisor'; supervisorId: string | null },
+    actor: WorkActor,
+  ): Promise<boolean> {
+    const done = await this.ctx.db.transaction().execute(async (trx) => {
+      const row = await lockItem(trx, id);
+      const applied = (row?.no_agent_applied ?? []) as string[];
+      if (!row || row.status !== 'queued' || row.queue_id !== queueId || applied.includes(rule.kind))
+        return null;
+      const at = this.ctx.now().toISOString();
+      const set: Change['set'] = { no_agent_applied: jsonb([...applied, rule.kind]) };
+      if (rule.kind === 'raise-priority') {
+        set.base_priority = rule.to;
+        set.priority = Math.max(row.priority + rule.to - row.base_priority, rule.to);
+      }
+      const updated = await writeItem(trx, row, set);
+      if (rule.kind === 'raise-priority' && rule.to === row.base_priority) return null;
+      const event = await appendEvent(trx, updated, {
+        name: TRANSITIONS.escalate.event,
+        action: 'escalate',
+        at,
+        actor: actor.id,
+        details: { rule: rule.kind, queueId, ...rule },
+      });
+      return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
+    });
+    if (done) this.changed(done);
+    return done !== null;
+  }
+
+  /** Called after each committed change of an item (the routing engine, the live streams). */
+  onChange(listener: (change: { item: WorkItem; event: WorkItemEvent }) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private readonly listeners = new Set<(change: { item: WorkItem; event: WorkItemEvent }) => void>();
+
+  private changed(change: { item: WorkItem; event: WorkItemEvent }): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private async apply(
+    id: string,
+    command: TransitionCommand,
+    actor: WorkActor,
+    offer: { expiresAt: string } | null,
+  ): Promise<{ item: WorkItem; event: WorkItemEvent }> {
     const { action } = command;
     checkParameters(command, action);
     const agentId = command.agentId ?? (action === 'claim' ? await this.agentOf(actor) : undefined);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
       const row = visible(await lockItem(trx, id), id, actor);
       checkVersion(row, command.expectedVersion);
       const to = nextStatus(row.status as WorkItemStatus, action);
@@ -270,6 +351,7 @@ export class WorkService {
       const change = await changeFor(trx, { row, type, command: { ...command, agentId }, at });
       const updated = await writeItem(trx, row, {
         ...change.set,
+        ...offerChange(row, action, at, offer),
         status: to,
         waiting_status: to === 'waiting' ? command.waitingStatus : null,
         updated_at: at,
@@ -279,11 +361,17 @@ export class WorkService {
         action,
         at,
         actor: actor.id,
-        details: { ...change.details, ...(command.reason ? { reason: command.reason } : {}) },
+        details: {
+          ...change.details,
+          ...(offer ? { offer: true, expiresAt: offer.expiresAt } : {}),
+          ...(command.reason ? { reason: command.reason } : {}),
+        },
       });
       await enqueueCallback(trx, type, action, updated, event.seq, at);
       return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
     });
+    this.changed(result);
+    return result;
   }
 
   /** The agent the actor is (claiming for oneself); a problem on agentId when they are none. */
@@ -336,6 +424,26 @@ function checkVersion(row: ItemRow, expected: number | undefined): void {
       `work item ${row.id} is at version ${row.version}, not ${expected}: it changed since it was read`,
       row.version,
     );
+}
+
+/**
+ * Push routing's offer columns: set by an offer, cleared by every other action (an assignment by hand is
+ * not an offer); a decline adds the agent to the item's declined set, a new place (move, escalate) empties it.
+ */
+function offerChange(
+  row: ItemRow,
+  action: TransitionCommand['action'],
+  at: string,
+  offer: { expiresAt: string } | null,
+): Change['set'] {
+  const set: Change['set'] = offer
+    ? { offered_at: at, offer_expires_at: offer.expiresAt }
+    : { offered_at: null, offer_expires_at: null };
+  const declined = row.declined_by as string[];
+  if (action === 'decline' && row.assignee_id && !declined.includes(row.assignee_id))
+    set.declined_by = jsonb([...declined, row.assignee_id]);
+  if (action === 'move' || action === 'escalate') set.declined_by = jsonb([]);
+  return set;
 }
 
 /** A retried creation: the same request gets its item back, another request a conflict. */

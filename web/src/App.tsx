@@ -25,6 +25,9 @@ const AdminAudit = lazy(() => import('./pages/AdminAudit.tsx'));
 const Tokens = lazy(() => import('./pages/Tokens.tsx'));
 const Customers = lazy(() => import('./pages/Customers.tsx'));
 const Customer = lazy(() => import('./pages/Customer.tsx'));
+const WorkAgent = lazy(() => import('./pages/WorkAgent.tsx'));
+const WorkSupervisor = lazy(() => import('./pages/WorkSupervisor.tsx'));
+const WorkAdmin = lazy(() => import('./pages/WorkAdmin.tsx'));
 
 type PageKey =
   | 'overview'
@@ -37,6 +40,9 @@ type PageKey =
   | 'reports'
   | 'exports'
   | 'workflows'
+  | 'workAgent'
+  | 'workSupervisor'
+  | 'workAdmin'
   | 'sources'
   | 'adminUsers'
   | 'adminRoles'
@@ -51,6 +57,8 @@ const OTHER_TITLES: Partial<Record<PageKey, keyof Labels>> = {
   adminRoles: 'adminRoles',
   adminAudit: 'adminAudit',
   tokens: 'myTokens',
+  workSupervisor: 'navWork',
+  workAdmin: 'navWork',
   forbidden: 'forbidden',
 };
 
@@ -64,6 +72,9 @@ function route(path: string): { page: PageKey; caseId?: string; customerId?: str
   if (p === '/reports') return { page: 'reports' };
   if (p === '/exports') return { page: 'exports' };
   if (p === '/workflows') return { page: 'workflows' };
+  if (p === '/work') return { page: 'workAgent' };
+  if (p === '/work/supervisor') return { page: 'workSupervisor' };
+  if (p === '/work/admin') return { page: 'workAdmin' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { page: 'case', caseId: decodeURIComponent(m[1]) };
   if (p === '/customers') return { page: 'customers' };
@@ -87,6 +98,7 @@ const NAV: {
     | 'navReports'
     | 'navExports'
     | 'navWorkflows'
+    | 'navWork'
     | 'navSources';
 }[] = [
   { page: 'overview', path: '/', label: 'navOverview' },
@@ -97,6 +109,7 @@ const NAV: {
   { page: 'reports', path: '/reports', label: 'navReports' },
   { page: 'exports', path: '/exports', label: 'navExports' },
   { page: 'workflows', path: '/workflows', label: 'navWorkflows' },
+  { page: 'workAgent', path: '/work', label: 'navWork' },
   { page: 'sources', path: '/sources', label: 'navSources' },
 ];
 
@@ -208,7 +221,8 @@ function Dashboard() {
               aria-current={
                 page === n.page ||
                 (n.page === 'cases' && page === 'case') ||
-                (n.page === 'customers' && page === 'customer')
+                (n.page === 'customers' && page === 'customer') ||
+                (n.page === 'workAgent' && (page === 'workSupervisor' || page === 'workAdmin'))
                   ? 'page'
                   : undefined
               }
@@ -282,6 +296,9 @@ function Dashboard() {
           {page === 'reports' && <Reports query={query} />}
           {page === 'exports' && <Exports />}
           {page === 'workflows' && <Workflows query={query} />}
+          {page === 'workAgent' && <WorkAgent />}
+          {page === 'workSupervisor' && <WorkSupervisor />}
+          {page === 'workAdmin' && <WorkAdmin query={query} />}
           {page === 'sources' && <Sources />}
           {page === 'adminUsers' && <AdminUsers />}
           {page === 'adminRoles' && <AdminRoles />}

@@ -119,6 +119,9 @@ export const PAGE_PERMISSION: Record<string, Permission> = {
   reports: 'analytics:reports:view',
   exports: 'analytics:export:view',
   workflows: 'workflows:workflow:view',
+  workAgent: 'work:item:view',
+  workSupervisor: 'work:item:assign',
+  workAdmin: 'work:admin',
   sources: 'integrations:source:view',
   adminUsers: 'admin:user:view',
   adminRoles: 'admin:user:view',
@@ -158,6 +161,8 @@ const PERMISSION_FR: Record<Permission, string> = {
   'workflows:workflow:edit': 'Créer, modifier, supprimer, tester et relancer des workflows',
   'work:item:view': 'Éléments de travail',
   'work:item:edit': 'Traiter des éléments de travail',
+  'work:item:assign':
+    'Attribuer, déplacer et escalader tout élément de travail ; changer la présence de tout agent (superviseurs)',
   'work:admin': 'Types de travail, files, corbeilles, agents et compétences',
   'admin:user:view': 'Utilisateurs, rôles et divisions',
   'admin:user:edit': 'Créer et modifier les utilisateurs, leurs rôles et divisions ; révoquer leurs jetons',

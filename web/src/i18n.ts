@@ -262,6 +262,7 @@ const en = {
   navReports: 'Reports',
   navExports: 'Exports',
   navWorkflows: 'Workflows',
+  navWork: 'Work',
 
   tabConversations: 'Conversations',
   tabMessages: 'Messages',
@@ -807,6 +808,7 @@ const fr: Labels = {
   navReports: 'Rapports',
   navExports: 'Exports de données',
   navWorkflows: 'Workflows',
+  navWork: 'Travail',
 
   tabConversations: 'Conversations',
   tabMessages: 'Messages',

@@ -22,6 +22,9 @@ const erasureSchema = z.object({
     workflow_deliveries: z.number(),
     outbox: z.number(),
     workflow_conversation_versions: z.number(),
+    work_items: z.number().describe('work items whose customer is this one'),
+    work_item_events: z.number().describe('their lifecycle events'),
+    work_callback_deliveries: z.number().describe('delivery log rows of their callbacks (messages: outbox)'),
   }),
   exports: z.object({
     files: z.number().describe('export files deleted (their exports are marked expired)'),

@@ -1,6 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../access/index.ts';
+import { agentOfUser } from '../../work/agents.ts';
+import type { RoutingEngine } from '../../work/engine.ts';
 import {
   ATTRIBUTE_TYPES,
   agentFieldsSchema,
@@ -57,6 +61,8 @@ import {
   workTypeFieldsSchema,
   workTypeInputSchema,
 } from '../../work/index.ts';
+import { workOverview } from '../../work/overview.ts';
+import type { StreamMessage, WorkStream } from '../../work/stream.ts';
 import { errorSchema } from '../schemas.ts';
 
 /**
@@ -79,7 +85,13 @@ const workErrorSchema = errorSchema.extend({
     .describe('409 on a refused action: what is allowed'),
   version: z.number().optional().describe('409 on a stale expectedVersion: the current version'),
 });
-const errors = { 400: workErrorSchema, 404: workErrorSchema, 409: workErrorSchema };
+const errors = { 400: workErrorSchema, 403: workErrorSchema, 404: workErrorSchema, 409: workErrorSchema };
+
+/** Actions on any item that only supervisors take (work:item:assign); agents claim, decline, work. */
+const SUPERVISOR_ACTIONS: ReadonlySet<string> = new Set(['assign', 'move', 'escalate']);
+
+const forbidden = (reply: FastifyReply, message: string) =>
+  reply.code(403).send({ statusCode: 403, error: 'Forbidden', message });
 
 const stamps = { createdAt: z.string(), updatedAt: z.string() };
 
@@ -240,7 +252,11 @@ function sendWorkError(error: unknown, reply: FastifyReply) {
 }
 
 /** Work items, their lifecycle and the definitions of work automation. */
-export const workRoutes: FastifyPluginAsyncZod<{ work: WorkService }> = async (app, { work }) => {
+export const workRoutes: FastifyPluginAsyncZod<{
+  work: WorkService;
+  routing?: RoutingEngine;
+  stream?: WorkStream;
+}> = async (app, { work, routing, stream }) => {
   const ctx: WorkContext = work.ctx;
   app.setErrorHandler((error, _request, reply) => sendWorkError(error, reply));
 
@@ -432,7 +448,11 @@ export const workRoutes: FastifyPluginAsyncZod<{ work: WorkService }> = async (a
         response: { 200: z.object({ item: workItemSchema, event: workItemEventSchema }), ...errors },
       },
     },
-    async (request) => work.transition(request.params.id, request.body, actorOf(request)),
+    async (request, reply) => {
+      if (SUPERVISOR_ACTIONS.has(request.body.action) && !can(request.principal, 'work:item:assign'))
+        return forbidden(reply, `${request.body.action} needs the permission work:item:assign`);
+      return work.transition(request.params.id, request.body, actorOf(request));
+    },
   );
 
   // Definitions: the same five routes for each kind.
@@ -498,7 +518,150 @@ export const workRoutes: FastifyPluginAsyncZod<{ work: WorkService }> = async (a
         response: { 200: agentSchema, ...errors },
       },
     },
-    async (request) => setPresence(ctx, actorOf(request), request.params.id, request.body.presence),
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (!can(request.principal, 'work:item:assign')) {
+        const own = await agentOfUser(ctx, actor.id);
+        if (own?.id !== request.params.id)
+          return forbidden(reply, 'setting another agent’s presence needs the permission work:item:assign');
+      }
+      const agent = await setPresence(ctx, actor, request.params.id, request.body.presence);
+      if (agent.presence === 'available') routing?.kick();
+      return agent;
+    },
+  );
+
+  app.get(
+    '/api/v1/work/me',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'The agent linked to the signed-in user (null when they are none)',
+        tags: ['work'],
+        response: { 200: z.object({ agent: agentSchema.nullable() }) },
+      },
+    },
+    async (request) => ({ agent: (await agentOfUser(ctx, actorOf(request).id)) ?? null }),
+  );
+
+  app.get(
+    '/api/v1/work/overview',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary:
+          'Supervisor view: queues (depth, oldest item, items at SLA risk), agents and their load, items at risk',
+        tags: ['work'],
+        response: {
+          200: z.object({
+            asOf: z.string(),
+            queues: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                routing: z.enum(ROUTING_METHODS),
+                depth: z.number().describe('items waiting in the queue'),
+                oldestQueuedAt: z.string().nullable(),
+                atSlaRisk: z.number().describe('open items past their SLA escalation threshold or overdue'),
+              }),
+            ),
+            agents: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                presence: z.enum(PRESENCES),
+                load: z.number().describe('items assigned, in progress or paused'),
+                capacity: z.number().describe('work items at once'),
+                lastIdleAt: z.string().nullable(),
+              }),
+            ),
+            atRisk: z.array(workItemSchema).describe('open items nearest their due date (at most 50)'),
+          }),
+        },
+      },
+    },
+    async (request) => workOverview(ctx, actorOf(request)),
+  );
+
+  app.get(
+    '/api/v1/work/me/list',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'The signed-in agent’s open work items (blending list), highest priority first',
+        tags: ['work'],
+        response: {
+          200: z.object({
+            items: z.array(z.object({ kind: z.literal('workItem'), item: workItemSchema })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const agent = await agentOfUser(ctx, actor.id);
+      if (!agent) return { items: [] };
+      const open = WORK_ITEM_STATUSES.filter((s) => s !== 'completed' && s !== 'cancelled');
+      const { items } = await work.listItems(
+        { assigneeId: agent.id, status: open, order: 'priority', limit: 500, offset: 0 },
+        actor,
+      );
+      return { items: items.map((item) => ({ kind: 'workItem' as const, item })) };
+    },
+  );
+
+  if (!stream) return;
+  // Live streams never end by themselves: the server ends them when it closes.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const response of streams) response.end();
+  });
+
+  app.get(
+    '/api/v1/work/me/stream',
+    {
+      config: { access: 'work:item:view' },
+      schema: {
+        summary: 'Live notifications of the signed-in agent (server-sent events)',
+        description:
+          '`event: offer` data {itemId, offeredAt, expiresAt}: an item pushed to you (accept: transition start; ' +
+          'decline: transition decline; no answer by expiresAt: declined for you and offered to the next agent). ' +
+          '`event: item` data {itemId, status, version}: one of your items changed. `event: alert` (holders of ' +
+          'work:item:assign) data {itemId, queueId, rule, supervisorId, at}: a queue’s no-agent rule alerts a ' +
+          'supervisor. Comment lines every 15 s as heartbeats.',
+        tags: ['work'],
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const agent = await agentOfUser(ctx, actor.id);
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      response.write(': connected\n\n');
+      streams.add(response);
+      const send = (message: StreamMessage) =>
+        response.write(`event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`);
+      const unsubscribe = await stream.subscribe({
+        agentId: agent?.id ?? null,
+        userId: actor.id,
+        supervisor: can(request.principal, 'work:item:assign'),
+        divisions: actor.divisions,
+        send,
+      });
+      const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), 15_000);
+      response.on('close', () => {
+        clearInterval(heartbeat);
+        streams.delete(response);
+        unsubscribe();
+      });
+      return reply;
+    },
   );
 };
 

@@ -104,6 +104,11 @@ export interface WorkItemsTable {
   ended_at: Nullable<string>;
   escalated_at: Nullable<string>;
   no_agent_applied: JsonDefault;
+  /** Push routing's open offer (migration 0012): set while the agent has not answered. */
+  offered_at: Nullable<string>;
+  offer_expires_at: Nullable<string>;
+  /** Agent ids who declined the item or let its offer lapse, in its current place. */
+  declined_by: JsonDefault;
 }
 
 export interface WorkItemEventsTable {
@@ -122,6 +127,18 @@ export interface WorkItemEventsTable {
   tx_id: Generated<number>;
 }
 
+/** The delivery log of work-item callbacks (migration 0013): one row per attempt of an outbox message. */
+export interface WorkCallbackDeliveriesTable {
+  id: Generated<number>;
+  message_id: number;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status: 'ok' | 'error';
+  response_code: number | null;
+  error: string | null;
+}
+
 export interface WorkTables {
   work_queues: WorkQueuesTable;
   work_workbins: WorkWorkbinsTable;
@@ -129,4 +146,5 @@ export interface WorkTables {
   work_agents: WorkAgentsTable;
   work_items: WorkItemsTable;
   work_item_events: WorkItemEventsTable;
+  work_callback_deliveries: WorkCallbackDeliveriesTable;
 }
