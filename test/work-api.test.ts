@@ -286,6 +286,18 @@ describe('creating work items', () => {
     ]);
   });
 
+  it('stores the customer as the journey’s identifier key, and finds items by any form of it', async () => {
+    const spaced = await create({ customer: 'phone:+33 6 12 34 56 78' });
+    expect(spaced.customer).toBe('phone:+33612345678');
+    const mail = await create({ customer: 'email:Alice.Martin@Example.COM' });
+    expect(mail.customer).toBe('email:alice.martin@example.com');
+    const found = await call(
+      'GET',
+      `/api/v1/work/items?customer=${encodeURIComponent('email:ALICE.martin@example.com')}`,
+    );
+    expect(found.body.items.map((i: { id: string }) => i.id)).toContain(mail.id);
+  });
+
   it('stays created when neither the request nor the type names a queue or workbin', async () => {
     const item = await create({ typeId: 'no-queue', attributes: {} });
     expect(item.status).toBe('created');

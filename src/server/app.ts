@@ -11,8 +11,9 @@ import {
 } from 'fastify-type-provider-zod';
 import { AccessService } from '../access/index.ts';
 import type { CaseflowConfig } from '../config/index.ts';
-import type { Clock } from '../journey/index.ts';
+import { type Clock, JourneyService, systemClock } from '../journey/index.ts';
 import { ensureMaterialized, UnknownDatasetError } from '../mining/index.ts';
+import { pseudonymizerFor } from '../privacy/index.ts';
 import { ExportRunner, type ExportRunnerOptions } from '../reports/export-runner.ts';
 import { ScheduledGenesysSync } from '../sources/genesys/index.ts';
 import type { OperationalStore, Store } from '../store/index.ts';
@@ -63,6 +64,8 @@ export interface AppOptions {
   now?: () => number;
   /** The customer journey's clock: the time and the live-status timers (tests); default the system clock. */
   journeyClock?: Clock;
+  /** The agents' work stream: heartbeat and credentials check period, ms; default 15 s (tests shorten it). */
+  workStreamHeartbeatMs?: number;
   /** Background data exports (with `operational`): clock, clean-up period, retention (tests set them). */
   exports?: Pick<ExportRunnerOptions, 'now' | 'cleanupEveryMs' | 'retentionMs' | 'progressEveryMs'>;
 }
@@ -155,7 +158,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventlogRoutes, { store: options.store, config: options.config });
   await app.register(miningRoutes, { store: options.store, config: options.config });
   await app.register(reportsRoutes, { store: options.store, config: options.config });
+  // One journey service: the journeys and work automation's blending list share its identity index.
+  const journeys = new JourneyService({
+    store: options.store,
+    db: options.operational?.db ?? null,
+    config: options.config,
+    clock: options.journeyClock ?? systemClock,
+    ...(options.env ? { env: options.env } : {}),
+  });
   await app.register(journeyRoutes, {
+    service: journeys,
     store: options.store,
     config: options.config,
     operational: options.operational,
@@ -210,6 +222,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const work = new WorkService({
       db: options.operational.db,
       defaultDivision: options.config.divisions.default,
+      pseudonymizer: pseudonymizerFor(options.config, options.env ?? process.env),
       ...(now ? { now: () => new Date(now()) } : {}),
     });
     // Push routing (on each change that may free an agent or queue an item), the timed rules (offer
@@ -236,7 +249,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       workStream.stop();
     });
     if (options.schedule) app.addHook('onReady', async () => scheduler.start());
-    await app.register(workRoutes, { work, routing, stream: workStream });
+    await app.register(workRoutes, {
+      work,
+      routing,
+      stream: workStream,
+      authenticator,
+      store: options.store,
+      journeys,
+      ...(options.workStreamHeartbeatMs ? { heartbeatMs: options.workStreamHeartbeatMs } : {}),
+    });
     // Calls back to source systems: delivered from the outbox at start, after every change made through the
     // work API, at the next due retry, and every work.callbacks.pollIntervalSeconds (other processes' changes).
     const callbacks = new CallbackDispatcher({

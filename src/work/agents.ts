@@ -50,6 +50,16 @@ export const agentFieldsSchema = z.strictObject({
     .nullable()
     .default(null)
     .describe('the Caseflow user this agent is'),
+  externalAgentId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .nullable()
+    .default(null)
+    .describe(
+      'the agent’s user id in the contact-center platform (Genesys): their interactions in the blending list',
+    ),
   divisionId: divisionIdSchema,
   skills: z
     .record(skillNameSchema, z.number().int().min(1).max(5))
@@ -74,6 +84,7 @@ export type AgentInput = z.infer<typeof agentInputSchema>;
 export interface Agent {
   id: string;
   userId: string | null;
+  externalAgentId: string | null;
   name: string;
   divisionId: string;
   skills: Record<string, number>;
@@ -90,6 +101,7 @@ export interface Agent {
 export const toAgent = (row: Selectable<OperationalSchema['work_agents']>): Agent => ({
   id: row.id,
   userId: row.user_id,
+  externalAgentId: row.external_agent_id,
   name: row.name,
   divisionId: row.division_id,
   skills: row.skills as Agent['skills'],
@@ -109,6 +121,7 @@ const queueReferences = (queues: readonly string[]) =>
 const fieldValues = (fields: AgentFields, division: string) => ({
   name: fields.name,
   user_id: fields.userId,
+  external_agent_id: fields.externalAgentId,
   division_id: division,
   skills: jsonb(fields.skills),
   languages: jsonb(fields.languages),

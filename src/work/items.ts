@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { parseKey } from '../journey/index.ts';
+import { journeyKeysOf, type Pseudonymizer, storedIdentity } from '../privacy/index.ts';
 import type { OperationalSchema } from '../store/index.ts';
 import { type RequiredSkill, requiredSkillSchema } from './agents.ts';
 import { type Attributes, attributeValueSchema } from './attributes.ts';
@@ -182,3 +183,12 @@ export const toWorkItemEvent = (row: Selectable<OperationalSchema['work_item_eve
   actor: row.actor,
   details: row.details as Record<string, unknown>,
 });
+
+/**
+ * A customer key as work items store it: the journey's form of the identifier (`phone:+33 6 12 34 56 78` →
+ * `phone:+33612345678`, e-mail addresses lower-cased), pseudonymized when the data is, so that the journey
+ * and erasure find the item by the customer's keys.
+ */
+export function storedCustomerKey(key: string, pseudonymizer: Pseudonymizer | null): string {
+  return journeyKeysOf(storedIdentity(key, pseudonymizer))[0] ?? key.trim();
+}

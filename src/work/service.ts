@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import type { Pseudonymizer } from '../privacy/index.ts';
 import type { OperationalSchema } from '../store/index.ts';
 import { type Change, changeFor, checkParameters } from './actions.ts';
 import { sees, type WorkActor } from './actor.ts';
@@ -13,6 +14,7 @@ import { assertNoProblems, WorkConflictError, WorkNotFoundError, WorkValidationE
 import { requestHash } from './idempotency.ts';
 import {
   bulkItemSchema,
+  storedCustomerKey,
   type TransitionCommand,
   toWorkItem,
   toWorkItemEvent,
@@ -54,12 +56,26 @@ type Trx = Transaction<OperationalSchema>;
 export class WorkService {
   readonly ctx: WorkContext;
 
-  constructor(options: { db: Kysely<OperationalSchema>; defaultDivision: string; now?: () => Date }) {
+  constructor(options: {
+    db: Kysely<OperationalSchema>;
+    defaultDivision: string;
+    now?: () => Date;
+    /** With privacy.pseudonymize: customer keys are stored pseudonymized, as imported data is. */
+    pseudonymizer?: Pseudonymizer | null;
+  }) {
     this.ctx = {
       db: options.db,
       defaultDivision: options.defaultDivision,
       now: options.now ?? (() => new Date()),
     };
+    this.pseudonymizer = options.pseudonymizer ?? null;
+  }
+
+  private readonly pseudonymizer: Pseudonymizer | null;
+
+  /** A customer key as stored: normalized like the journey's identifiers (and pseudonymized when on). */
+  customerKey(key: string): string {
+    return storedCustomerKey(key, this.pseudonymizer);
   }
 
   /**
@@ -93,7 +109,7 @@ export class WorkService {
         description: input.description ?? null,
         external_reference: input.externalReference ?? null,
         source_system: source,
-        customer_key: input.customer ?? null,
+        customer_key: input.customer ? this.customerKey(input.customer) : null,
         service_request: input.serviceRequest ?? null,
         priority: input.priority ?? type.priority,
         base_priority: input.priority ?? type.priority,
@@ -192,7 +208,8 @@ export class WorkService {
   }
 
   async listItems(filter: ItemFilter, actor: WorkActor): Promise<{ items: WorkItem[]; total: number }> {
-    const { rows, total } = await listItems(this.ctx.db, filter, actor);
+    const customer = filter.customer ? this.customerKey(filter.customer) : undefined;
+    const { rows, total } = await listItems(this.ctx.db, { ...filter, customer }, actor);
     return { items: rows.map(toWorkItem), total };
   }
 

@@ -115,6 +115,7 @@ export interface Workbin extends Stamps {
 export interface Agent extends Stamps {
   id: string;
   userId: string | null;
+  externalAgentId: string | null;
   name: string;
   divisionId: string;
   skills: Record<string, number>;
@@ -377,6 +378,8 @@ const en = {
   ownerIdHint: 'the queue id, team id or supervisor’s user id',
   userId: 'Linked user id',
   userIdHint: 'the Caseflow user this agent is (dev mode: local)',
+  externalAgentId: 'Platform user id',
+  externalAgentIdHint: 'the agent’s Genesys user id: their recent interactions in “My tasks”',
   skills: 'Skills',
   skillsHint: 'skill=proficiency 1 (basic) … 5 (expert), e.g. billing=4, french=3',
   languages: 'Languages',
@@ -569,6 +572,9 @@ const fr: WorkLabels = {
   ownerIdHint: 'identifiant de la file, de l’équipe ou de l’utilisateur superviseur',
   userId: 'Utilisateur lié',
   userIdHint: 'l’utilisateur Caseflow qu’est cet agent (mode développement : local)',
+  externalAgentId: 'Identifiant sur la plateforme',
+  externalAgentIdHint:
+    'l’identifiant utilisateur Genesys de l’agent : ses interactions récentes dans « Mes tâches »',
   skills: 'Compétences',
   skillsHint: 'compétence=niveau 1 (débutant) … 5 (expert), ex. facturation=4, francais=3',
   languages: 'Langues',

@@ -32,6 +32,8 @@ export interface JourneyRoutesOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** The app's authenticator: live streams check their credentials again at each heartbeat (none in dev mode). */
   authenticator?: Authenticator | null | undefined;
+  /** The app's journey service (shared with work automation's blending list); made here when absent. */
+  service?: JourneyService | undefined;
 }
 
 const idParams = z.object({
@@ -66,13 +68,15 @@ const eventBody = z
  * identifiers, the journey and its live stream; journey events in, and the rejected ones.
  */
 export const journeyRoutes: FastifyPluginAsyncZod<JourneyRoutesOptions> = async (app, options) => {
-  const journeys = new JourneyService({
-    store: options.store,
-    db: options.operational?.db ?? null,
-    config: options.config,
-    clock: options.clock ?? systemClock,
-    ...(options.env ? { env: options.env } : {}),
-  });
+  const journeys =
+    options.service ??
+    new JourneyService({
+      store: options.store,
+      db: options.operational?.db ?? null,
+      config: options.config,
+      clock: options.clock ?? systemClock,
+      ...(options.env ? { env: options.env } : {}),
+    });
 
   app.get(
     '/api/v1/customers',

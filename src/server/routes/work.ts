@@ -2,8 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { can } from '../../access/index.ts';
+import { can, type Principal, scopeOf } from '../../access/index.ts';
+import type { JourneyService } from '../../journey/index.ts';
+import type { Store } from '../../store/index.ts';
 import { agentOfUser } from '../../work/agents.ts';
+import { blend, recentInteractions } from '../../work/blending.ts';
 import type { RoutingEngine } from '../../work/engine.ts';
 import {
   ATTRIBUTE_TYPES,
@@ -63,6 +66,7 @@ import {
 } from '../../work/index.ts';
 import { workOverview } from '../../work/overview.ts';
 import type { StreamMessage, WorkStream } from '../../work/stream.ts';
+import type { Authenticator } from '../access.ts';
 import { errorSchema } from '../schemas.ts';
 
 /**
@@ -142,6 +146,7 @@ const workbinSchema = z.object({
 const agentSchema = z.object({
   id: z.string(),
   userId: z.string().nullable(),
+  externalAgentId: z.string().nullable(),
   name: z.string(),
   divisionId: z.string(),
   skills: z.record(z.string(), z.number()),
@@ -224,10 +229,11 @@ const listQuery = z.object({
 const idParams = z.object({ id: z.string().min(1) });
 const itemParams = z.object({ id: z.uuid({ error: 'must be a work item id (uuid)' }) });
 
-const actorOf = (request: FastifyRequest): WorkActor => ({
-  id: request.principal.userId || request.principal.username,
-  divisions: request.principal.divisions,
+const actorOfPrincipal = (principal: Principal): WorkActor => ({
+  id: principal.userId || principal.username,
+  divisions: principal.divisions,
 });
+const actorOf = (request: FastifyRequest): WorkActor => actorOfPrincipal(request.principal);
 
 function sendWorkError(error: unknown, reply: FastifyReply) {
   const body = (statusCode: number, name: string, message: string) => ({ statusCode, error: name, message });
@@ -256,7 +262,14 @@ export const workRoutes: FastifyPluginAsyncZod<{
   work: WorkService;
   routing?: RoutingEngine;
   stream?: WorkStream;
-}> = async (app, { work, routing, stream }) => {
+  /** The app's authenticator: the agent stream checks its credentials again at each heartbeat (none in dev mode). */
+  authenticator?: Authenticator | null;
+  /** The agent stream's heartbeat (and credentials check) period, ms; default 15 s. */
+  heartbeatMs?: number;
+  /** The analytics store and the journeys: the agents' recent interactions in the blending list. */
+  store?: Store;
+  journeys?: JourneyService;
+}> = async (app, { work, routing, stream, authenticator, heartbeatMs = 15_000, store, journeys }) => {
   const ctx: WorkContext = work.ctx;
   app.setErrorHandler((error, _request, reply) => sendWorkError(error, reply));
 
@@ -588,11 +601,27 @@ export const workRoutes: FastifyPluginAsyncZod<{
     {
       config: { access: 'work:item:view' },
       schema: {
-        summary: 'The signed-in agent’s open work items (blending list), highest priority first',
+        summary: 'The signed-in agent’s open work items and interactions of the last 7 days (blending list)',
+        description:
+          'Newest first: work items by their last change, interactions (conversations of the agent’s externalAgentId ' +
+          'on the contact-center platform, in your divisions) by their start, each with its customer’s journey id ' +
+          'and its case.',
         tags: ['work'],
         response: {
           200: z.object({
-            items: z.array(z.object({ kind: z.literal('workItem'), item: workItemSchema })),
+            items: z.array(
+              z.discriminatedUnion('kind', [
+                z.object({ kind: z.literal('workItem'), item: workItemSchema }),
+                z.object({
+                  kind: z.literal('interaction'),
+                  conversationId: z.string(),
+                  channel: z.string().nullable(),
+                  startedAt: z.string(),
+                  customerId: z.string().nullable().describe('the customer’s journey id'),
+                  serviceRequest: z.string().nullable().describe('the case'),
+                }),
+              ]),
+            ),
           }),
         },
       },
@@ -606,7 +635,17 @@ export const workRoutes: FastifyPluginAsyncZod<{
         { assigneeId: agent.id, status: open, order: 'priority', limit: 500, offset: 0 },
         actor,
       );
-      return { items: items.map((item) => ({ kind: 'workItem' as const, item })) };
+      const interactions =
+        agent.externalAgentId && store
+          ? await recentInteractions(
+              store,
+              journeys ?? null,
+              agent.externalAgentId,
+              scopeOf(request.principal),
+              ctx.now().getTime(),
+            )
+          : [];
+      return { items: blend(items, interactions) };
     },
   );
 
@@ -616,6 +655,18 @@ export const workRoutes: FastifyPluginAsyncZod<{
   app.addHook('preClose', async () => {
     for (const response of streams) response.end();
   });
+
+  /**
+   * Whether a stream's request still signs in the same user with work:item:view and the same divisions
+   * (signed out, user disabled, token revoked, role or divisions changed: no — the client reconnects).
+   */
+  const stillAllowed = async (request: FastifyRequest, actor: WorkActor): Promise<boolean> => {
+    if (!authenticator) return true;
+    const principal = await authenticator.authenticate(request);
+    if (!principal || !can(principal, 'work:item:view')) return false;
+    const now = actorOfPrincipal(principal);
+    return now.id === actor.id && JSON.stringify(now.divisions) === JSON.stringify(actor.divisions);
+  };
 
   app.get(
     '/api/v1/work/me/stream',
@@ -628,7 +679,8 @@ export const workRoutes: FastifyPluginAsyncZod<{
           'decline: transition decline; no answer by expiresAt: declined for you and offered to the next agent). ' +
           '`event: item` data {itemId, status, version}: one of your items changed. `event: alert` (holders of ' +
           'work:item:assign) data {itemId, queueId, rule, supervisorId, at}: a queue’s no-agent rule alerts a ' +
-          'supervisor. Comment lines every 15 s as heartbeats.',
+          'supervisor. Comment lines every 15 s as heartbeats; the stream ends when its credentials no longer give ' +
+          'work:item:view (signed out, user disabled, token revoked) or the user’s divisions changed.',
         tags: ['work'],
       },
     },
@@ -654,7 +706,18 @@ export const workRoutes: FastifyPluginAsyncZod<{
         divisions: actor.divisions,
         send,
       });
-      const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), 15_000);
+      let checking = false;
+      const heartbeat = setInterval(() => {
+        response.write(': heartbeat\n\n');
+        if (checking) return;
+        checking = true;
+        void stillAllowed(request, actor)
+          .catch(() => false)
+          .then((allowed) => {
+            checking = false;
+            if (!allowed) response.end();
+          });
+      }, heartbeatMs);
       response.on('close', () => {
         clearInterval(heartbeat);
         streams.delete(response);

@@ -58,6 +58,7 @@ export interface WorkTypesTable {
 export interface WorkAgentsTable {
   id: string;
   user_id: Nullable<string>;
+  external_agent_id: Nullable<string>;
   name: string;
   division_id: string;
   skills: JsonDefault;

@@ -1072,6 +1072,7 @@ function AgentForm({
   const { w } = useWorkText();
   const [name, setName] = useState(initial?.name ?? '');
   const [userId, setUserId] = useState(initial?.userId ?? '');
+  const [externalAgentId, setExternalAgentId] = useState(initial?.externalAgentId ?? '');
   const [division, setDivision] = useState(initial?.divisionId ?? '');
   const [skills, setSkills] = useState(levelsText(initial?.skills ?? {}));
   const [languages, setLanguages] = useState((initial?.languages ?? []).join(', '));
@@ -1087,6 +1088,7 @@ function AgentForm({
     return {
       name,
       userId: optional(userId),
+      externalAgentId: optional(externalAgentId),
       ...(division.trim() ? { divisionId: division.trim() } : {}),
       skills: levelsOf(skills),
       languages: parseList(languages),
@@ -1121,6 +1123,13 @@ function AgentForm({
               value={userId}
               onChange={setUserId}
               testId="agent-user"
+            />
+            <TextField
+              label={w.externalAgentId}
+              hint={w.externalAgentIdHint}
+              value={externalAgentId}
+              onChange={setExternalAgentId}
+              testId="agent-external-id"
             />
             <TextField
               label={w.division}
