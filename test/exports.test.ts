@@ -5,10 +5,9 @@
  * Every expected value is worked out by hand from the rows written below.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FULL_SCOPE } from '../src/access/index.ts';
 import { parseConfig } from '../src/config/index.ts';
@@ -25,17 +24,10 @@ import {
 import type { AppOptions } from '../src/server/app.ts';
 import { buildApp } from '../src/server/index.ts';
 import { importConversations } from '../src/sources/conversations/index.ts';
-import {
-  type OperationalStore,
-  type OperationalStoreOptions,
-  openOperationalStore,
-  openStore,
-  type Store,
-} from '../src/store/index.ts';
-import { tempDir } from './support.ts';
+import { type OperationalStore, openOperationalStore, openStore, type Store } from '../src/store/index.ts';
+import { type FreshDatabase, freshOperationalDatabase, operationalBackends, tempDir } from './support.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/caseflow.js');
-const SERVER_URL = process.env.CASEFLOW_TEST_DATABASE_URL || undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -638,51 +630,6 @@ describe('export contents', () => {
 // Background exports through the API
 // ---------------------------------------------------------------------------------------------
 
-type Kind = OperationalStore['kind'];
-
-interface Backend {
-  operational: OperationalStore;
-  drop(): Promise<void>;
-}
-
-/** One operational store per backend for the whole file (a new PGlite takes seconds to open). */
-async function openBackend(kind: Kind): Promise<Backend> {
-  if (kind === 'pglite') {
-    const dataDir = tempDir('caseflow-exports-pg-');
-    const operational = await openOperationalStore({ dataDir });
-    return {
-      operational,
-      drop: async () => {
-        await operational.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  }
-  const serverUrl = SERVER_URL ?? '';
-  const schema = `caseflow_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const options: OperationalStoreOptions = {
-    dataDir: tempDir('caseflow-exports-unused-'),
-    databaseUrl: url.toString(),
-  };
-  const operational = await openOperationalStore(options);
-  return {
-    operational,
-    drop: async () => {
-      await operational.close();
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
-}
-
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -709,22 +656,24 @@ interface ExportView {
   downloadUrl: string | null;
 }
 
-const backends: Kind[] = SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
+const backends = operationalBackends('exports', { serverOptional: true });
+/** One operational store per backend for the whole file (a new PGlite takes seconds to open). */
 describe.each(backends)('background exports on %s', (kind) => {
-  let backend: Backend;
+  let fresh: FreshDatabase;
   let operational: OperationalStore;
   const open: { app: FastifyInstance; store: Store }[] = [];
 
   beforeAll(async () => {
-    backend = await openBackend(kind);
-    operational = backend.operational;
+    fresh = await freshOperationalDatabase(kind);
+    operational = await openOperationalStore(fresh.options);
   });
   afterAll(async () => {
     for (const o of open.splice(0)) {
       await o.app.close();
       o.store.close();
     }
-    await backend.drop();
+    await operational.close();
+    await fresh.drop();
   });
 
   /** A server on a DuckDB store (its data directory's exports are kept), the history as it is. */

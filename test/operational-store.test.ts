@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   claimDue,
@@ -12,7 +11,6 @@ import {
   markDelivered,
   markFailed,
   type OperationalStore,
-  type OperationalStoreOptions,
   openOperationalStore,
   requeue,
 } from '../src/store/index.ts';
@@ -20,6 +18,7 @@ import { loadMigrations, migrate } from '../src/store/operational/migrate.ts';
 import { describeDatabaseUrl } from '../src/store/operational/postgres.ts';
 import { connectOperationalStore } from '../src/store/operational/store.ts';
 import { parseInt8, parseTimestamp, toIsoInstant } from '../src/store/operational/values.ts';
+import { type FreshDatabase, freshOperationalDatabase, operationalBackends, SERVER_URL } from './support.ts';
 
 /**
  * The operational store on every backend available: PGlite always; a PostgreSQL server when
@@ -27,64 +26,19 @@ import { parseInt8, parseTimestamp, toIsoInstant } from '../src/store/operationa
  * caseflow_start_postgres`). Each server test works in a schema of its own (search_path), dropped after.
  */
 
-const SERVER_URL = process.env.CASEFLOW_TEST_DATABASE_URL || undefined;
-if (!SERVER_URL && process.env.CI) {
-  throw new Error(
-    'CASEFLOW_TEST_DATABASE_URL is not set under CI: .ci/run starts a PostgreSQL server for these tests',
-  );
-}
-if (!SERVER_URL) {
-  console.warn(
-    'operational store: CASEFLOW_TEST_DATABASE_URL is not set: the PostgreSQL-server tests are skipped ' +
-      '(PGlite only). Start a throwaway server with: source .ci/postgres.sh && caseflow_start_postgres',
-  );
-}
-
-type Kind = OperationalStore['kind'];
-
-interface Fresh {
-  /** Options opening one new, empty database (PGlite data dir or server schema). */
-  options: OperationalStoreOptions;
-  drop(): Promise<void>;
-}
+const backends = operationalBackends('operational store');
 
 const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'caseflow-op-'));
-
-async function freshDatabase(kind: Kind): Promise<Fresh> {
-  if (kind === 'pglite') {
-    const dataDir = tempDir();
-    return { options: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const serverUrl = SERVER_URL ?? '';
-  const schema = `caseflow_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  // With a database URL the data directory is not used: nothing is created there.
-  return {
-    options: { dataDir: path.join(tmpdir(), 'caseflow-op-unused'), databaseUrl: url.toString() },
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
-}
 
 const NOW = '2024-05-01T08:00:00.000Z';
 const later = (ms: number, from = NOW): string => new Date(Date.parse(from) + ms).toISOString();
 
-const backends: Kind[] = SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
 if (!SERVER_URL) describe.skip('postgres (CASEFLOW_TEST_DATABASE_URL unset)', () => it('runs', () => {}));
 
 describe.each(backends)('operational store on %s', (kind) => {
   describe('migrations', () => {
     it('are applied once, recorded, and a second open is a no-op that keeps the data', async () => {
-      const fresh = await freshDatabase(kind);
+      const fresh = await freshOperationalDatabase(kind);
       try {
         let store = await openOperationalStore(fresh.options);
         expect(store.kind).toBe(kind);
@@ -114,7 +68,7 @@ describe.each(backends)('operational store on %s', (kind) => {
     });
 
     it('refuses a migration changed after it was applied, an unknown one, and rolls back a failed one', async () => {
-      const fresh = await freshDatabase(kind);
+      const fresh = await freshOperationalDatabase(kind);
       const dir = tempDir();
       const store = await connectOperationalStore(fresh.options);
       try {
@@ -166,7 +120,7 @@ describe.each(backends)('operational store on %s', (kind) => {
     });
 
     it('stops the open when an applied migration file no longer matches its checksum', async () => {
-      const fresh = await freshDatabase(kind);
+      const fresh = await freshOperationalDatabase(kind);
       try {
         const store = await openOperationalStore(fresh.options);
         await store.db
@@ -201,11 +155,11 @@ describe.each(backends)('operational store on %s', (kind) => {
   });
 
   describe('queries and the outbox', () => {
-    let fresh: Fresh;
+    let fresh: FreshDatabase;
     let store: OperationalStore;
 
     beforeAll(async () => {
-      fresh = await freshDatabase(kind);
+      fresh = await freshOperationalDatabase(kind);
       store = await openOperationalStore(fresh.options);
     });
     afterAll(async () => {
@@ -453,7 +407,7 @@ describe.each(backends)('operational store on %s', (kind) => {
 
   if (kind === 'postgres') {
     it('migrates once when several processes open one new database at once', async () => {
-      const fresh = await freshDatabase(kind);
+      const fresh = await freshOperationalDatabase(kind);
       try {
         const stores = await Promise.all(
           Array.from({ length: 4 }, () => openOperationalStore(fresh.options)),

@@ -12,17 +12,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CaseflowConfig, parseConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/server/app.ts';
-import {
-  type OperationalStore,
-  type OperationalStoreOptions,
-  openOperationalStore,
-  openStore,
-  type Store,
-} from '../src/store/index.ts';
+import { type OperationalStore, openOperationalStore, openStore, type Store } from '../src/store/index.ts';
 import {
   CallbackDispatcher,
   type CallbackSettings,
@@ -42,49 +35,9 @@ import {
   workTypeFieldsSchema,
   workTypeInputSchema,
 } from '../src/work/index.ts';
+import { type FreshDatabase, freshOperationalDatabase, operationalBackends } from './support.ts';
 
-const SERVER_URL = process.env.CASEFLOW_TEST_DATABASE_URL || undefined;
-if (!SERVER_URL && process.env.CI) {
-  throw new Error(
-    'CASEFLOW_TEST_DATABASE_URL is not set under CI: .ci/run starts a PostgreSQL server for these tests',
-  );
-}
-if (!SERVER_URL) {
-  console.warn(
-    'work callbacks: CASEFLOW_TEST_DATABASE_URL is not set: the PostgreSQL-server tests are skipped ' +
-      '(PGlite only). Start a throwaway server with: source .ci/postgres.sh && caseflow_start_postgres',
-  );
-}
-
-type Kind = OperationalStore['kind'];
-const backends: Kind[] = SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabase(
-  kind: Kind,
-): Promise<{ options: OperationalStoreOptions; drop(): Promise<void> }> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'caseflow-cb-'));
-    return { options: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = `caseflow_cb_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await adminQuery(`create schema ${schema}`);
-  const url = new URL(SERVER_URL ?? '');
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    options: { dataDir: path.join(tmpdir(), 'caseflow-op-unused'), databaseUrl: url.toString() },
-    drop: () => adminQuery(`drop schema if exists ${schema} cascade`),
-  };
-}
+const backends = operationalBackends('work callbacks');
 
 /** A receiver on 127.0.0.1: answers each request with the next planned status (then the last one). */
 interface Received {
@@ -136,7 +89,7 @@ const sign = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
 describe.each(backends)('work callbacks on %s', (kind) => {
-  let fresh: Awaited<ReturnType<typeof freshDatabase>>;
+  let fresh: FreshDatabase;
   let op: OperationalStore;
   let store: Store;
   let storeDir: string;
@@ -168,7 +121,7 @@ describe.each(backends)('work callbacks on %s', (kind) => {
   });
 
   beforeEach(async () => {
-    fresh = await freshDatabase(kind);
+    fresh = await freshOperationalDatabase(kind);
     op = await openOperationalStore(fresh.options);
     receiver = new Receiver();
     await receiver.start();

@@ -5,17 +5,10 @@
  * PGlite always; a PostgreSQL server when CASEFLOW_TEST_DATABASE_URL is set (.ci/run starts one; so does
  * `source .ci/postgres.sh && caseflow_start_postgres`). Each server test works in a schema of its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import {
-  type OperationalStore,
-  type OperationalStoreOptions,
-  openOperationalStore,
-} from '../src/store/index.ts';
+import { type OperationalStore, openOperationalStore } from '../src/store/index.ts';
 import {
   agentInputSchema,
   createAgent,
@@ -29,52 +22,9 @@ import {
   WorkService,
   workTypeInputSchema,
 } from '../src/work/index.ts';
+import { freshOperationalDatabase, operationalBackends, SERVER_URL } from './support.ts';
 
-const SERVER_URL = process.env.CASEFLOW_TEST_DATABASE_URL || undefined;
-if (!SERVER_URL && process.env.CI) {
-  throw new Error(
-    'CASEFLOW_TEST_DATABASE_URL is not set under CI: .ci/run starts a PostgreSQL server for these tests',
-  );
-}
-if (!SERVER_URL) {
-  console.warn(
-    'work concurrency: CASEFLOW_TEST_DATABASE_URL is not set: the PostgreSQL-server tests are skipped ' +
-      '(PGlite only). Start a throwaway server with: source .ci/postgres.sh && caseflow_start_postgres',
-  );
-}
-
-type Kind = OperationalStore['kind'];
-
-interface Fresh {
-  options: OperationalStoreOptions;
-  drop(): Promise<void>;
-}
-
-async function freshDatabase(kind: Kind): Promise<Fresh> {
-  if (kind === 'pglite') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'caseflow-work-'));
-    return { options: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const serverUrl = SERVER_URL ?? '';
-  const schema = `caseflow_work_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  await adminQuery(`create schema ${schema}`);
-  const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    options: { dataDir: path.join(tmpdir(), 'caseflow-op-unused'), databaseUrl: url.toString() },
-    drop: () => adminQuery(`drop schema if exists ${schema} cascade`),
-  };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const backends = operationalBackends('work concurrency');
 
 const ADMIN = systemActor('test');
 const AGENTS = 50;
@@ -142,12 +92,11 @@ async function expectOneAssignment(
   expect(assigned[0]?.assigneeId).toBe(winner);
 }
 
-const backends: Kind[] = SERVER_URL ? ['pglite', 'postgres'] : ['pglite'];
 if (!SERVER_URL) describe.skip('postgres (CASEFLOW_TEST_DATABASE_URL unset)', () => it('runs', () => {}));
 
 describe.each(backends)('work items under concurrency on %s', (kind) => {
   it(`gives one item to exactly one of ${AGENTS} parallel claims`, async () => {
-    const fresh = await freshDatabase(kind);
+    const fresh = await freshOperationalDatabase(kind);
     const store = await openOperationalStore(fresh.options);
     try {
       const work = await setUp(store, AGENTS);
@@ -164,7 +113,7 @@ describe.each(backends)('work items under concurrency on %s', (kind) => {
   });
 
   it('never lets parallel claims of one agent exceed their capacity', async () => {
-    const fresh = await freshDatabase(kind);
+    const fresh = await freshOperationalDatabase(kind);
     const store = await openOperationalStore(fresh.options);
     try {
       const work = await setUp(store, 1, 3);
@@ -188,7 +137,7 @@ describe.each(backends)('work items under concurrency on %s', (kind) => {
   });
 
   it('hands out events in commit order behind a watermark', async () => {
-    const fresh = await freshDatabase(kind);
+    const fresh = await freshOperationalDatabase(kind);
     const store = await openOperationalStore(fresh.options);
     try {
       const work = await setUp(store, 1);
@@ -217,7 +166,7 @@ describe.each(backends)('work items under concurrency on %s', (kind) => {
 
 describe.skipIf(!SERVER_URL)('two server processes on one PostgreSQL (CASEFLOW_TEST_DATABASE_URL)', () => {
   it(`give one item to exactly one of ${AGENTS} claims made through both`, async () => {
-    const fresh = await freshDatabase('postgres');
+    const fresh = await freshOperationalDatabase('postgres');
     const one = await openOperationalStore(fresh.options);
     const two = await openOperationalStore(fresh.options);
     try {
@@ -236,7 +185,7 @@ describe.skipIf(!SERVER_URL)('two server processes on one PostgreSQL (CASEFLOW_T
   });
 
   it('keeps a watermark reader from passing an event whose transaction commits late', async () => {
-    const fresh = await freshDatabase('postgres');
+    const fresh = await freshOperationalDatabase('postgres');
     const store = await openOperationalStore(fresh.options);
     const late = new pg.Client({ connectionString: fresh.options.databaseUrl });
     await late.connect();

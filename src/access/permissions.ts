@@ -19,7 +19,8 @@ export const PERMISSIONS = {
   'workflows:workflow:view': 'Workflows and their runs',
   'workflows:workflow:edit': 'Create, change, delete, test and re-run workflows',
   'work:item:view': 'Work items',
-  'work:item:edit': 'Work on one’s own work items: claim, accept, decline, start, pause, resume, complete, edit',
+  'work:item:edit':
+    'Work on one’s own work items: claim, accept, decline, start, pause, resume, complete, edit',
   'work:item:assign': 'Assign, move and escalate any work item; set any agent’s presence (supervisors)',
   'work:admin': 'Work types, queues, workbins, agents and skills',
   'admin:user:view': 'Users, roles and divisions',

@@ -8,19 +8,11 @@ import { generatePassword, hashPassword, passwordProblem, verifyPassword } from 
 import { grants, isKnownPattern, matches, PERMISSION_NAMES } from './permissions.ts';
 import { can, type Principal } from './principal.ts';
 import { BUILTIN_ROLES, builtinRole, type Role } from './roles.ts';
+import type { User } from './user.ts';
 
 type Db = Kysely<OperationalSchema>;
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  divisions: string[] | 'all';
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+export type { User } from './user.ts';
 
 export interface ApiToken {
   id: string;

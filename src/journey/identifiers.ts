@@ -1,14 +1,14 @@
 import { normalizeAddress } from '../eventlog/customer-key.ts';
 import { addressKind } from '../privacy/pseudonymize.ts';
 import { type AnalyticsDb, appendRow } from '../store/duckdb.ts';
+import type { IdentifierKind } from './kinds.ts';
 
 /**
  * Customer identifiers (README "Customer journey"). Each has a kind, a normalized value and a key
  * `<prefix>:<value>` that names it everywhere (API, identity index, DuckDB customer_identifiers, the journey
  * events' keys): `contact:<externalContactId>`, `phone:+33612345678`, `email:a@b.fr`, `messaging:<address>`.
  */
-export const IDENTIFIER_KINDS = ['externalContactId', 'phone', 'email', 'messaging'] as const;
-export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+export { IDENTIFIER_KINDS, type IdentifierKind } from './kinds.ts';
 
 export interface IdentifierValue {
   kind: IdentifierKind;

@@ -1,33 +1,11 @@
 import { z } from 'zod';
-import { IDENTIFIER_KINDS } from './identifiers.ts';
-
-/** The channels of the journey's interactions (cards). */
-export const CHANNELS = [
-  'voice',
-  'callback',
-  'webMessaging',
-  'chat',
-  'sms',
-  'whatsapp',
-  'line',
-  'twitter',
-  'facebook',
-  'email',
-  'webVisit',
-  'pageView',
-  'contentOffer',
-  'workitem',
-  'other',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+import { CHANNELS, IDENTIFIER_KINDS, INTERACTION_KINDS, LIVE_STATES } from './kinds.ts';
 
 /**
- * Interaction kinds. Work items join the union when work automation stores them (issue 7); none exist yet,
- * so no interaction has this kind today.
+ * The journey API's answers (schemas and their types). Imports nothing but zod and kinds.ts, so that the
+ * dashboard (web/src/journey.ts) can import its types.
  */
-export const INTERACTION_KINDS = ['conversation', 'webEvent', 'workItem'] as const;
-export const LIVE_STATES = ['live', 'idle', 'inactive', 'ended'] as const;
-export type LiveState = (typeof LIVE_STATES)[number];
+export { CHANNELS, type Channel, INTERACTION_KINDS, LIVE_STATES, type LiveState } from './kinds.ts';
 
 export const liveStatusSchema = z.object({
   state: z.enum(LIVE_STATES),
@@ -49,6 +27,7 @@ export const identifierSchema = z.object({
 export type Identifier = z.infer<typeof identifierSchema>;
 
 const detailValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type DetailValue = z.infer<typeof detailValue>;
 
 export const interactionSchema = z.object({
   id: z.string().describe('conversation id; event:<id> for a web event; message:<id> for a notification'),

@@ -5,20 +5,10 @@
  */
 import { createContext, useContext } from 'react';
 import { grants, PERMISSIONS, type Permission } from '../../src/access/permissions.ts';
+import type { User } from '../../src/access/user.ts';
 import type { Lang } from './i18n.ts';
 
-export { grants, PERMISSIONS, type Permission };
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: string[];
-  divisions: string[] | 'all';
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+export { grants, PERMISSIONS, type Permission, type User };
 
 /** GET /auth/me. mode 'dev': no login, every request is the local administrator. */
 export interface Me {

@@ -3,104 +3,34 @@
  * URLs, and the few pure rules the pages apply to them. The server decides every interaction's live
  * status; the dashboard only shows what it was told (the journey answer, then `status` events).
  */
+
+import { CHANNELS, type Channel, LIVE_STATES, type LiveState } from '../../src/journey/kinds.ts';
+import type {
+  CustomerSummary,
+  DetailValue,
+  Identifier,
+  Interaction,
+  Journey,
+  LiveStatus,
+  PathStep,
+} from '../../src/journey/model.ts';
 import { buildUrl } from './api.ts';
 
-export type IdentifierKind = 'externalContactId' | 'phone' | 'email' | 'messaging';
-
-export interface Identifier {
-  kind: IdentifierKind;
-  value: string;
-  /** e.g. `phone:+33612345678`, `email:a@b.fr`, `contact:<externalContactId>`, `messaging:<address>`. */
-  key: string;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  interactions: number;
-}
+export type { IdentifierKind } from '../../src/journey/kinds.ts';
+// The answers' types are the server's (src/journey/model.ts: type-only, erased from the bundle).
+export type { Channel, CustomerSummary, DetailValue, Identifier, Interaction, LiveState, PathStep };
+export { CHANNELS };
 
 /** GET /customers?q= or ?conversationId= */
-export interface CustomerSummary {
-  /** Opaque (`cus-…`): names the customer in URLs, reveals none of their identifiers. */
-  id: string;
-  /** Null without externalContacts:session:view. */
-  identifiers: Identifier[] | null;
-  lastInteractionAt: string | null;
-}
-
 export interface CustomersResponse {
   items: CustomerSummary[];
 }
 
-export const CHANNELS = [
-  'voice',
-  'callback',
-  'webMessaging',
-  'chat',
-  'sms',
-  'whatsapp',
-  'line',
-  'twitter',
-  'facebook',
-  'email',
-  'webVisit',
-  'pageView',
-  'contentOffer',
-  'workitem',
-  'other',
-] as const;
-
-export type Channel = (typeof CHANNELS)[number];
-
-export type LiveState = 'live' | 'idle' | 'inactive' | 'ended';
-
-export interface InteractionStatus {
-  state: LiveState;
-  /** When the server will next change the state without a new event (null: never). */
-  changesAt: string | null;
-}
-
-export interface PathStep {
-  at: string;
-  queue: string | null;
-  agent: string | null;
-}
-
-export type DetailValue = string | number | boolean | null;
-
-export interface Interaction {
-  id: string;
-  kind: 'conversation' | 'webEvent' | 'workItem';
-  channel: string;
-  direction: 'inbound' | 'outbound' | null;
-  agentless: boolean;
-  startedAt: string;
-  endedAt: string | null;
-  lastActivityAt: string;
-  status: InteractionStatus;
-  /** The last queue. */
-  queue: string | null;
-  /** The last agent. */
-  agent: { id: string; name: string | null } | null;
-  transferred: boolean;
-  /** Every queue and agent in order; null without journey:eventType:view. */
-  path: PathStep[] | null;
-  wrapUpCode: string | null;
-  durationSeconds: number | null;
-  csat: number | null;
-  serviceRequest: string | null;
-  title: string | null;
-  /** Null without journey:eventType:view. */
-  details: Record<string, DetailValue> | null;
-  /** True where the viewer lacks the permission to see the value (it is then null). */
-  masked: { queue: boolean; wrapUpCode: boolean };
-}
+/** An interaction's live status: `changesAt`, when the server will next change the state without a new event. */
+export type InteractionStatus = LiveStatus;
 
 /** GET /customers/:id/journey */
-export interface JourneyResponse {
-  customer: { id: string; identifiers: Identifier[] | null };
-  asOf: string;
-  /** Newest first. */
-  items: Interaction[];
-}
+export type JourneyResponse = Journey;
 
 /** The `status` event of /customers/:id/journey/live. */
 export interface StatusEvent {
@@ -170,8 +100,6 @@ export function applyStatuses(
   });
 }
 
-const LIVE_STATES: readonly string[] = ['live', 'idle', 'inactive', 'ended'];
-
 /** Reads the data of a `status` event; null when it is not one (the event is then ignored). */
 export function parseStatusEvent(data: string): StatusEvent | null {
   let value: unknown;
@@ -184,7 +112,7 @@ export function parseStatusEvent(data: string): StatusEvent | null {
   const { id, status } = value as { id?: unknown; status?: unknown };
   if (typeof id !== 'string' || typeof status !== 'object' || status === null) return null;
   const { state, changesAt } = status as { state?: unknown; changesAt?: unknown };
-  if (typeof state !== 'string' || !LIVE_STATES.includes(state)) return null;
+  if (typeof state !== 'string' || !(LIVE_STATES as readonly string[]).includes(state)) return null;
   if (changesAt !== null && typeof changesAt !== 'string') return null;
   return { id, status: { state: state as LiveState, changesAt } };
 }
