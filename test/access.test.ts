@@ -107,7 +107,7 @@ describe('permission matrix over every route', () => {
     for (const rule of rules) {
       const url = concrete(rule.url);
       const method = rule.method as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-      const streaming = url.endsWith('/live');
+      const streaming = /\/(live|stream)$/.test(url); // server-sent events stay open
       const anonymous = await env.app.inject({ method, url });
       const anonymousAllowed = rule.access === 'public';
       if (!anonymousAllowed && anonymous.statusCode !== 401)
