@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OperationalSchema } from '../store/index.ts';
 import { sees, seesNothing, type WorkActor } from './actor.ts';
 import type { WorkContext } from './context.ts';
-import { isForeignKeyViolation, isUniqueViolation, jsonb } from './db.ts';
+import { deleteDefinition, isUniqueViolation, jsonb } from './db.ts';
 import {
   definitionIdSchema,
   divisionFor,
@@ -219,10 +219,5 @@ export async function setPresence(
 
 export async function deleteAgent(ctx: WorkContext, actor: WorkActor, id: string): Promise<void> {
   await getAgent(ctx, actor, id);
-  try {
-    await ctx.db.deleteFrom('work_agents').where('id', '=', id).execute();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw new WorkConflictError(`agent "${id}" has work items`);
-    throw error;
-  }
+  await deleteDefinition(ctx.db, 'work_agents', id, `agent "${id}" has work items`);
 }

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { OperationalSchema } from '../store/index.ts';
+import { WorkConflictError } from './errors.ts';
 
 /** The operational database or a transaction on it. */
 export type Db = Kysely<OperationalSchema> | Transaction<OperationalSchema>;
@@ -19,3 +20,21 @@ const sqlState = (error: unknown): string | undefined => {
 /** A row still referenced elsewhere (delete) or a reference to a missing row (insert/update). */
 export const isForeignKeyViolation = (error: unknown): boolean => sqlState(error) === '23503';
 export const isUniqueViolation = (error: unknown): boolean => sqlState(error) === '23505';
+
+/**
+ * Deletes a definition row by id; a row still referenced (a foreign key refuses it) is a conflict with
+ * `inUse` as its message.
+ */
+export async function deleteDefinition(
+  db: Db,
+  table: 'work_queues' | 'work_types' | 'work_workbins' | 'work_agents',
+  id: string,
+  inUse: string,
+): Promise<void> {
+  try {
+    await db.deleteFrom(table).where('id', '=', id).execute();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw new WorkConflictError(inUse);
+    throw error;
+  }
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OperationalSchema } from '../store/index.ts';
 import { sees, seesNothing, type WorkActor } from './actor.ts';
 import type { WorkContext } from './context.ts';
-import { isForeignKeyViolation, jsonb } from './db.ts';
+import { deleteDefinition, jsonb } from './db.ts';
 import {
   definitionIdSchema,
   divisionFor,
@@ -147,11 +147,10 @@ export async function replaceQueue(
 
 export async function deleteQueue(ctx: WorkContext, actor: WorkActor, id: string): Promise<void> {
   await getQueue(ctx, actor, id);
-  try {
-    await ctx.db.deleteFrom('work_queues').where('id', '=', id).execute();
-  } catch (error) {
-    if (isForeignKeyViolation(error))
-      throw new WorkConflictError(`queue "${id}" is still used by work types or work items`);
-    throw error;
-  }
+  await deleteDefinition(
+    ctx.db,
+    'work_queues',
+    id,
+    `queue "${id}" is still used by work types or work items`,
+  );
 }

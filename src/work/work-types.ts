@@ -6,7 +6,7 @@ import { type RequiredSkill, requiredSkillSchema } from './agents.ts';
 import { type AttributeSchema, attributeSchemaSchema } from './attributes.ts';
 import type { WorkContext } from './context.ts';
 import type { Db } from './db.ts';
-import { isForeignKeyViolation, json, jsonb } from './db.ts';
+import { deleteDefinition, json, jsonb } from './db.ts';
 import {
   definitionIdSchema,
   divisionFor,
@@ -194,10 +194,5 @@ export async function replaceWorkType(
 
 export async function deleteWorkType(ctx: WorkContext, actor: WorkActor, id: string): Promise<void> {
   await getWorkType(ctx, actor, id);
-  try {
-    await ctx.db.deleteFrom('work_types').where('id', '=', id).execute();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw new WorkConflictError(`work type "${id}" has work items`);
-    throw error;
-  }
+  await deleteDefinition(ctx.db, 'work_types', id, `work type "${id}" has work items`);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OperationalSchema } from '../store/index.ts';
 import { sees, seesNothing, type WorkActor } from './actor.ts';
 import type { WorkContext } from './context.ts';
-import { isForeignKeyViolation } from './db.ts';
+import { deleteDefinition } from './db.ts';
 import { definitionIdSchema, divisionFor, divisionIdSchema, nameSchema } from './definitions.ts';
 import { WorkConflictError, WorkNotFoundError } from './errors.ts';
 
@@ -108,11 +108,10 @@ export async function replaceWorkbin(
 
 export async function deleteWorkbin(ctx: WorkContext, actor: WorkActor, id: string): Promise<void> {
   await getWorkbin(ctx, actor, id);
-  try {
-    await ctx.db.deleteFrom('work_workbins').where('id', '=', id).execute();
-  } catch (error) {
-    if (isForeignKeyViolation(error))
-      throw new WorkConflictError(`workbin "${id}" is still used by work types or work items`);
-    throw error;
-  }
+  await deleteDefinition(
+    ctx.db,
+    'work_workbins',
+    id,
+    `workbin "${id}" is still used by work types or work items`,
+  );
 }
