@@ -315,8 +315,7 @@ export class WorkService {
     const done = await this.ctx.db.transaction().execute(async (trx) => {
       const row = await lockItem(trx, id);
       const applied = (row?.no_agent_applied ?? []) as string[];
-      if (row?.status !== 'queued' || row.queue_id !== queueId || applied.includes(rule.kind))
-        return null;
+      if (row?.status !== 'queued' || row.queue_id !== queueId || applied.includes(rule.kind)) return null;
       const at = this.ctx.now().toISOString();
       const set: Change['set'] = { no_agent_applied: jsonb([...applied, rule.kind]) };
       if (rule.kind === 'raise-priority') {
