@@ -23,6 +23,9 @@ const inputs = [
   statSync(path.join(web, 'vite.config.ts')).mtimeMs,
   statSync(path.join(web, '../src/eventlog/activities.ts')).mtimeMs,
   statSync(path.join(web, '../src/access/permissions.ts')).mtimeMs,
+  statSync(path.join(web, '../src/work/state-machine.ts')).mtimeMs,
+  statSync(path.join(web, '../src/journey/kinds.ts')).mtimeMs,
+  statSync(path.join(web, '../src/journey/model.ts')).mtimeMs,
 ];
 const sources = Math.max(...inputs);
 if (existsSync(built) && statSync(built).mtimeMs >= sources && !process.argv.includes('--force')) {

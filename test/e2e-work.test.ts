@@ -195,6 +195,11 @@ describe('work automation dashboard in headless Chromium (dev mode)', () => {
 
     await step('attributes', async () => {
       await page.getByTestId('work-item-conflict').getByRole('button').click();
+      // The reloaded item (a new version) re-renders the form: type once it is shown.
+      const current = await api<WorkItem>('GET', `/items/${pushed.id}`);
+      await expect
+        .poll(() => page.getByTestId('work-item-version').textContent())
+        .toBe(String(current.version));
       await page.getByTestId('attribute-amount').fill('42');
       await page.getByTestId('work-attributes-save').click();
       await expect
