@@ -3,37 +3,19 @@
  * the small text syntaxes of the admin forms (`billing=4, french`), and the pages' labels in English and
  * French (kept here rather than in i18n.ts: they belong to these pages only).
  */
+
+// The lifecycle's statuses and actions are the server's own (a module without imports).
+import type { WorkAction, WorkItemStatus } from '../../src/work/state-machine.ts';
 import { ApiError, buildUrl, sendJson } from './api.ts';
 import { type Lang, useI18n } from './i18n.ts';
 
-export const WORK_ITEM_STATUSES = [
-  'created',
-  'queued',
-  'assigned',
-  'in-progress',
-  'paused',
-  'waiting',
-  'completed',
-  'cancelled',
-] as const;
-export type WorkItemStatus = (typeof WORK_ITEM_STATUSES)[number];
+export {
+  WORK_ACTIONS,
+  WORK_ITEM_STATUSES,
+  type WorkAction,
+  type WorkItemStatus,
+} from '../../src/work/state-machine.ts';
 
-export const WORK_ACTIONS = [
-  'queue',
-  'move',
-  'escalate',
-  'assign',
-  'claim',
-  'decline',
-  'start',
-  'pause',
-  'resume',
-  'wait',
-  'complete',
-  'cancel',
-  'update',
-] as const;
-export type WorkAction = (typeof WORK_ACTIONS)[number];
 /** What the agent does with their own items (the rest is routing's or a supervisor's). */
 export const AGENT_ACTIONS = ['start', 'pause', 'resume', 'wait', 'complete', 'cancel'] as const;
 
