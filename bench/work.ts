@@ -1,18 +1,22 @@
 /**
  * Benchmark: work automation on the operational store, on PGlite and on PostgreSQL, with 10k open items and
- * 1k agents (skills, capacities, queues from a fixed seed):
+ * 1k agents (skills, capacities, queues from a fixed seed; plus 5 express and 5 pull agents):
  *  - create+route: items/s created through WorkService.createItem (the path of POST /api/v1/work/items,
- *    Idempotency-Key included) by `--concurrency` concurrent clients while push routing runs (RoutingEngine
- *    following the changes, as in the server), until routing has settled;
- *  - assignment: from an agent freeing capacity (an item completed, or the agent becoming available) to the
- *    engine offering them their next item;
+ *    Idempotency-Key included), or with `--bulk N` createItems (POST /api/v1/work/items/bulk, N items per
+ *    request, each with its key), by `--concurrency` concurrent clients while push routing runs (RoutingEngine
+ *    following the changes, as in the server: incremental steps), until routing has settled; then one full
+ *    pass (the scheduler tick's backstop): offeredIncrementally vs offeredByRouting shows what it added;
+ *  - routingPass: the full pass of the scheduler tick at that backlog;
+ *  - assignment: from the commit of the change that makes an assignment possible — an agent completes an
+ *    item, an agent comes back (away → available), an item arrives in a queue with an agent free — to the
+ *    commit of the offer it leads to; `withTheRequest` counts from the start of the request that made it;
  *  - claim: pull, the top item of a workbin (list ordered by priority, limit 1) then claim;
  *  - peak RSS (the process's, cumulative: PGlite runs in this process).
  * PostgreSQL: CASEFLOW_BENCH_DATABASE_URL when set (the bench works in a schema of its own and drops it;
  * the role needs CREATE on the database), else a throwaway cluster started as .ci/postgres.sh does
  * (initdb, 127.0.0.1, fsync off); without PostgreSQL binaries, PGlite only (the JSON says why).
- * Prints JSON. Usage: npm run bench:work [-- --items 10000 --agents 1000 --samples 200 --concurrency 4
- * --backends pglite,postgres]
+ * Prints JSON. Usage: npm run bench:work [-- --items 10000 --agents 1000 --samples 200 --concurrency 4 --bulk 100
+ * --backends pglite,postgres] (--items: the same count on every backend)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -44,6 +48,7 @@ import {
   workbinInputSchema,
   workTypeInputSchema,
 } from '../src/work/index.ts';
+import type { WorkChange } from '../src/work/service.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,11 +62,14 @@ const itemCount = arg('items', 10_000);
 const agentCount = arg('agents', 1000);
 const samples = arg('samples', 200);
 const concurrency = arg('concurrency', 4);
+/** Items per creation request: 1 = POST /api/v1/work/items each; more = POST /api/v1/work/items/bulk. */
+const bulk = Math.max(1, arg('bulk', 1));
 const backends = argText('backends', 'pglite,postgres').split(',');
 const PUSH_QUEUES = 20;
 /** One item in ten goes to the pull workbin. */
 const PULL_SHARE = 0.1;
 const PULL_AGENTS = 5;
+const EXPRESS_AGENTS = 5;
 const LANGUAGES = ['fr', 'en', 'nl', 'de'];
 const ADMIN = systemActor('bench');
 const SAMPLE_TIMEOUT_MS = 5000;
@@ -81,11 +89,18 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const round = (x: number) => Math.round(x * 100) / 100;
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-function summary(values: number[]): { n: number; p50Ms: number; p99Ms: number; maxMs: number } {
+function summary(values: number[]): {
+  n: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+} {
   const sorted = [...values].sort((a, b) => a - b);
   return {
     n: sorted.length,
     p50Ms: round(pct(sorted, 0.5)),
+    p95Ms: round(pct(sorted, 0.95)),
     p99Ms: round(pct(sorted, 0.99)),
     maxMs: round(sorted.at(-1) ?? 0),
   };
@@ -164,6 +179,22 @@ async function seed(work: WorkService): Promise<void> {
     if (presence !== 'offline')
       await setPresence(ctx, ADMIN, `agent-${String(i).padStart(4, '0')}`, presence);
   }
+  // The express queue has no backlog: an item arriving there finds an agent with room (arrival latency).
+  await createQueue(ctx, ADMIN, queueInputSchema.parse({ id: 'bench-express', name: 'Express' }));
+  for (let i = 0; i < EXPRESS_AGENTS; i++) {
+    await createAgent(
+      ctx,
+      ADMIN,
+      agentInputSchema.parse({
+        id: `express-${i}`,
+        name: `Express ${i}`,
+        skills: { express: 3 },
+        capacity: { workitem: 1 },
+        queues: ['bench-express'],
+      }),
+    );
+    await setPresence(ctx, ADMIN, `express-${i}`, 'available');
+  }
   for (let i = 0; i < PULL_AGENTS; i++)
     await createAgent(
       ctx,
@@ -173,7 +204,7 @@ async function seed(work: WorkService): Promise<void> {
 }
 
 /** The creation requests, as a source system would post them (the same for every backend). */
-function itemRequests(): { input: WorkItemInput; key: string }[] {
+function itemRequests(itemCount: number): { input: WorkItemInput; key: string }[] {
   const rnd = random(23);
   const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
   return Array.from({ length: itemCount }, (_, i) => {
@@ -198,25 +229,33 @@ function itemRequests(): { input: WorkItemInput; key: string }[] {
   });
 }
 
-/** Resolves with the time when the engine offers the agent an item, or null after the timeout. */
-function nextOfferTo(
+/**
+ * Times, from the same change stream as the server's, the commit of a change (the first that `startsAt`
+ * matches, or `begin()`) and then the offer it led to (`offered`); null times after the timeout.
+ */
+function watchOffer(
   work: WorkService,
-  agentId: string,
-): { offered: Promise<bigint | null>; cancel: () => void } {
-  let cancel = () => {};
-  const offered = new Promise<bigint | null>((resolve) => {
+  offered: (change: WorkChange) => boolean,
+  startsAt: (change: WorkChange) => boolean = () => false,
+): { begin: () => void; result: Promise<{ committed: bigint | null; offered: bigint | null }> } {
+  let committed: bigint | null = null;
+  const begin = () => {
+    committed ??= process.hrtime.bigint();
+  };
+  const result = new Promise<{ committed: bigint | null; offered: bigint | null }>((resolve) => {
     const timer = setTimeout(() => done(null), SAMPLE_TIMEOUT_MS);
-    const stop = work.onChange(({ event }) => {
-      if (event.action === 'assign' && event.assigneeId === agentId) done(process.hrtime.bigint());
+    const stop = work.onChange((change) => {
+      if (committed === null) {
+        if (startsAt(change)) begin();
+      } else if (change.event.action === 'assign' && offered(change)) done(process.hrtime.bigint());
     });
     const done = (at: bigint | null) => {
       clearTimeout(timer);
       stop();
-      resolve(at);
+      resolve({ committed, offered: at });
     };
-    cancel = () => done(null);
   });
-  return { offered, cancel };
+  return { begin, result };
 }
 
 /**
@@ -249,7 +288,7 @@ class QueryTimes implements KyselyPlugin {
   }
 }
 
-async function run(store: OperationalStore, label: string) {
+async function run(store: OperationalStore, label: string, itemCount: number) {
   const times = process.argv.includes('--trace') ? new QueryTimes() : null;
   const db = times ? store.db.withPlugin(times) : store.db;
   const work = new WorkService({ db, defaultDivision: 'default' });
@@ -261,35 +300,51 @@ async function run(store: OperationalStore, label: string) {
     log: { error: (m) => console.error(`${label} routing: ${m}`) },
   });
   const unfollow = routing.follow();
-
-  // (a) create + route
-  const requests = itemRequests();
-  let next = 0;
-  t = process.hrtime.bigint();
-  const client = async () => {
-    while (next < requests.length) {
-      const index = next++;
-      const { input, key } = requests[index] as { input: WorkItemInput; key: string };
-      await work.createItem(input, { idempotencyKey: key }, ADMIN);
-      if ((index + 1) % 1000 === 0) progress(`${label}: ${index + 1} items created, ${Math.round(ms(t))} ms`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  const createdMs = ms(t);
-  await routing.route();
-  const settledMs = ms(t);
-  const count = async (status: string) =>
+  const countAssigned = async () =>
     Number(
       (
         await db
           .selectFrom('work_items')
           .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('status', '=', status)
+          .where('status', '=', 'assigned')
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const assignedAfterCreate = await count('assigned');
-  // One pass with nothing new to give: what every pass costs at this size (reads and ranks all waiting items).
+
+  // (a) create + route
+  const requests = itemRequests(itemCount);
+  let next = 0;
+  t = process.hrtime.bigint();
+  const client = async () => {
+    while (next < requests.length) {
+      const index = next;
+      const batch = requests.slice(index, index + bulk);
+      next += batch.length;
+      if (bulk === 1) {
+        const { input, key } = batch[0] as { input: WorkItemInput; key: string };
+        await work.createItem(input, { idempotencyKey: key }, ADMIN);
+      } else {
+        const results = await work.createItems(
+          batch.map(({ input, key }) => ({ ...input, idempotencyKey: key })),
+          ADMIN,
+        );
+        const rejected = results.find((r) => r.outcome === 'rejected');
+        if (rejected) throw new Error(`bulk item rejected: ${JSON.stringify(rejected.problems)}`);
+      }
+      if (Math.floor((index + batch.length) / 1000) > Math.floor(index / 1000))
+        progress(`${label}: ${index + batch.length} items created, ${Math.round(ms(t))} ms`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const createdMs = ms(t);
+  // Incremental routing done; then the scheduler tick's full pass (the backstop), as the server runs it.
+  await routing.settled();
+  const settledMs = ms(t);
+  const assignedIncrementally = await countAssigned();
+  await routing.route();
+  const assignedAfterCreate = await countAssigned();
+  // One full pass with nothing new to give: what the scheduler tick's pass costs at this size (reads and
+  // ranks all waiting items).
   const passes: number[] = [];
   for (let i = 0; i < 10; i++) {
     const p0 = process.hrtime.bigint();
@@ -307,13 +362,63 @@ async function run(store: OperationalStore, label: string) {
   );
   if (replay.created) throw new Error('a replayed Idempotency-Key created a second item');
 
-  // (b) assignment latency: alternately an agent completes an item, or goes away, frees a slot and comes back.
+  // (b) assignment latency, from the commit of the change that makes an assignment possible to the commit of
+  // the offer it leads to (what the agent's stream then shows): an agent completes an item (capacity
+  // freed), an agent comes back (away → available), an item arrives in a queue with an agent free (the
+  // express queue). `request` adds the request that made the change (the complete, the presence, the create).
   const rnd = random(31);
-  const offered: number[] = [];
-  const byKind = { complete: [] as number[], available: [] as number[] };
+  const byKind = {
+    afterComplete: [] as number[],
+    afterBecomingAvailable: [] as number[],
+    afterArrival: [] as number[],
+  };
+  const withRequest: number[] = [];
   let misses = 0;
+  const record = (
+    kind: keyof typeof byKind,
+    from: bigint,
+    at: { committed: bigint | null; offered: bigint | null },
+  ) => {
+    if (at.committed === null || at.offered === null) {
+      misses += 1;
+      return;
+    }
+    byKind[kind].push(Number(at.offered - at.committed) / 1e6);
+    withRequest.push(Number(at.offered - from) / 1e6);
+  };
   for (let s = 0; s < samples; s++) {
     await routing.route();
+    const kind =
+      (['afterComplete', 'afterBecomingAvailable', 'afterArrival'] as const)[s % 3] ?? 'afterArrival';
+    if (kind === 'afterArrival') {
+      const watch = watchOffer(
+        work,
+        ({ item }) => item.queueId === 'bench-express',
+        ({ item, event }) => event.action === 'queue' && item.queueId === 'bench-express',
+      );
+      const from = process.hrtime.bigint();
+      const { item } = await work.createItem(
+        {
+          typeId: 'bench-push',
+          title: `Express ${s}`,
+          queueId: 'bench-express',
+          attributes: { account: 'ACC-1' },
+          requiredSkills: [{ skill: 'express', minProficiency: 2 }],
+        },
+        {},
+        ADMIN,
+      );
+      record(kind, from, await watch.result);
+      await routing.settled();
+      // Done with, so that the express agents have room again (cancelled when no offer came).
+      const now = await work.getItem(item.id, ADMIN);
+      if (now.status === 'assigned') {
+        const started = await work.transition(item.id, { action: 'start' }, ADMIN);
+        await work.transition(item.id, { action: 'complete', expectedVersion: started.item.version }, ADMIN);
+      } else await work.transition(item.id, { action: 'cancel' }, ADMIN);
+      await routing.settled();
+      continue;
+    }
     const holders = await db
       .selectFrom('work_items')
       .select(['id', 'assignee_id'])
@@ -325,32 +430,32 @@ async function run(store: OperationalStore, label: string) {
     if (!held?.assignee_id) break;
     const agentId = held.assignee_id;
     const started = await work.transition(held.id, { action: 'start' }, ADMIN);
-    const kind = s % 2 === 0 ? 'complete' : 'available';
-    let from: bigint;
-    let wait: ReturnType<typeof nextOfferTo>;
-    if (kind === 'complete') {
-      wait = nextOfferTo(work, agentId);
-      from = process.hrtime.bigint();
+    const toAgent = ({ item }: WorkChange) => item.assigneeId === agentId;
+    if (kind === 'afterComplete') {
+      const watch = watchOffer(
+        work,
+        toAgent,
+        ({ item, event }) => item.id === held.id && event.action === 'complete',
+      );
+      const from = process.hrtime.bigint();
       await work.transition(held.id, { action: 'complete', expectedVersion: started.item.version }, ADMIN);
+      record(kind, from, await watch.result);
     } else {
       await setPresence(work.ctx, ADMIN, agentId, 'away');
+      routing.agentChanged(agentId);
       await work.transition(held.id, { action: 'complete', expectedVersion: started.item.version }, ADMIN);
-      await routing.route();
-      wait = nextOfferTo(work, agentId);
-      from = process.hrtime.bigint();
+      await routing.settled();
+      const watch = watchOffer(work, toAgent);
+      const from = process.hrtime.bigint();
+      // As the presence route does: the write, then the engine told.
       await setPresence(work.ctx, ADMIN, agentId, 'available');
-      routing.kick();
+      watch.begin();
+      routing.agentChanged(agentId);
+      record(kind, from, await watch.result);
     }
-    const at = await wait.offered;
-    if (at === null) {
-      misses += 1;
-      continue;
-    }
-    const latency = Number(at - from) / 1e6;
-    offered.push(latency);
-    byKind[kind].push(latency);
   }
   await routing.route();
+  const offered = Object.values(byKind).flat();
 
   // (c) claim: the top of the workbin (priority, then due date), claimed by a puller.
   const top: number[] = [];
@@ -389,16 +494,20 @@ async function run(store: OperationalStore, label: string) {
     createAndRoute: {
       items: itemCount,
       concurrency,
+      bulk,
       createSeconds: round(createdMs / 1000),
       settledSeconds: round(settledMs / 1000),
       itemsPerSecond: Math.round(itemCount / (settledMs / 1000)),
+      offeredIncrementally: assignedIncrementally,
       offeredByRouting: assignedAfterCreate,
     },
     routingPass: summary(passes),
     assignment: {
       ...summary(offered),
-      afterComplete: summary(byKind.complete),
-      afterBecomingAvailable: summary(byKind.available),
+      afterComplete: summary(byKind.afterComplete),
+      afterBecomingAvailable: summary(byKind.afterBecomingAvailable),
+      afterArrival: summary(byKind.afterArrival),
+      withTheRequest: summary(withRequest),
       noOfferWithin5s: misses,
     },
     claim: { ...summary(total), topOfWorkbin: summary(top), claimOnly: summary(claim) },
@@ -494,7 +603,7 @@ if (backends.includes('pglite')) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'caseflow-bench-work-'));
   const store = await openOperationalStore({ dataDir });
   try {
-    results.pglite = await run(store, 'pglite');
+    results.pglite = await run(store, 'pglite', itemCount);
   } finally {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -522,7 +631,7 @@ if (backends.includes('postgres')) {
       try {
         results.postgres = {
           server: server ? `${server.version}, throwaway cluster (fsync off)` : 'CASEFLOW_BENCH_DATABASE_URL',
-          ...(await run(store, 'postgres')),
+          ...(await run(store, 'postgres', itemCount)),
         };
       } finally {
         await store.close();

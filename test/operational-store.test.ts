@@ -443,6 +443,11 @@ describe('operational store configuration', () => {
     expect(parseTimestamp('2024-05-01 10:00:00.5-05:30')).toBe('2024-05-01T15:30:00.500Z');
     expect(parseTimestamp('2024-05-01 10:00:00.123456')).toBe('2024-05-01T10:00:00.123Z');
     expect(parseTimestamp('0099-01-01 00:00:00+00')).toBe('0099-01-01T00:00:00.000Z');
+    // The UTC session's own form, rewritten without a Date: the same answers as the general path.
+    expect(parseTimestamp('2024-05-01 08:30:00+00')).toBe('2024-05-01T08:30:00.000Z');
+    expect(parseTimestamp('2024-05-01 08:30:00.1+00')).toBe('2024-05-01T08:30:00.100Z');
+    expect(parseTimestamp('2024-05-01 08:30:00.123456+00')).toBe('2024-05-01T08:30:00.123Z');
+    expect(parseTimestamp('12024-05-01 08:30:00+00')).toBe(new Date(Date.UTC(12024, 4, 1, 8, 30)).toISOString());
     expect(parseTimestamp('infinity')).toBe('infinity');
     expect(parseInt8('9007199254740991')).toBe(9007199254740991);
     expect(() => parseInt8('9007199254740993')).toThrow(/beyond JavaScript's safe integer range/);

@@ -419,6 +419,27 @@ describe('creating work items', () => {
     const landed = await call('GET', `/api/v1/work/items/${results[5]?.item?.id}`);
     expect(landed.body).toMatchObject({ title: 'Bulk D', priority: 99, status: 'queued' });
   });
+
+  it('lands a bulk larger than one statement, each item with its events; a retry finds them all', async () => {
+    const items = Array.from({ length: 650 }, (_, i) =>
+      newItem({ title: `Many ${i}`, idempotencyKey: `many-${i}` }),
+    );
+    const first = await call('POST', '/api/v1/work/items/bulk', { items });
+    expect(first.body).toMatchObject({ created: 650, existing: 0, rejected: 0 });
+    const results = first.body.results as { index: number; item: WorkItem }[];
+    expect(results.map((r) => r.index)).toEqual(items.map((_, i) => i));
+    expect(results.map((r) => r.item.title)).toEqual(items.map((_, i) => `Many ${i}`));
+    const events = await call('GET', `/api/v1/work/items/${results[649]?.item.id}/events`);
+    expect(events.body.events.map((e: { seq: number; action: string }) => [e.seq, e.action])).toEqual([
+      [1, 'create'],
+      [2, 'queue'],
+    ]);
+    const retry = await call('POST', '/api/v1/work/items/bulk', { items });
+    expect(retry.body).toMatchObject({ created: 0, existing: 650, rejected: 0 });
+    expect((retry.body.results as { item: WorkItem }[]).map((r) => r.item.id)).toEqual(
+      results.map((r) => r.item.id),
+    );
+  });
 });
 
 describe('the lifecycle through the API', () => {

@@ -3,9 +3,9 @@ import type { OperationalSchema } from '../store/index.ts';
 import type { Problem } from './attributes.ts';
 import { jsonb } from './db.ts';
 import { missingReferences } from './definitions.ts';
-import { assertNoProblems, WorkConflictError, WorkValidationError } from './errors.ts';
+import { AgentUnavailableError, assertNoProblems, WorkValidationError } from './errors.ts';
 import type { TransitionCommand } from './items.ts';
-import { activeItemCount, type ItemRow, lockAgent, markAssigned } from './repository.ts';
+import { activeItemCount, type ItemRow, lockAgentForAssignment } from './repository.ts';
 import type { LifecycleAction } from './state-machine.ts';
 import type { WorkType } from './work-types.ts';
 
@@ -60,7 +60,13 @@ export function checkParameters(command: TransitionCommand, action: LifecycleAct
 /** What an action changes besides the status. */
 export async function changeFor(
   trx: Trx,
-  { row, type, command, at }: { row: ItemRow; type: WorkType; command: TransitionCommand; at: string },
+  {
+    row,
+    type,
+    command,
+    at,
+    offer = false,
+  }: { row: ItemRow; type: WorkType; command: TransitionCommand; at: string; offer?: boolean },
 ): Promise<Change> {
   switch (command.action) {
     case 'queue':
@@ -101,15 +107,19 @@ export async function changeFor(
     case 'assign':
     case 'claim': {
       const agentId = command.agentId ?? '';
-      const agent = await lockAgent(trx, agentId);
+      const agent = await lockAgentForAssignment(trx, agentId, at);
       if (!agent) throw new WorkValidationError([{ field: 'agentId', message: `no agent "${agentId}"` }]);
+      // Push routing offers to available agents only (a supervisor may assign to anyone).
+      if (offer && agent.presence !== 'available')
+        throw new AgentUnavailableError(
+          `agent "${agentId}" is ${agent.presence}: push routing offers nothing`,
+        );
       const capacity = (agent.capacity as Record<string, number>).workitem ?? 0;
       const active = await activeItemCount(trx, agentId, row.id);
       if (active >= capacity)
-        throw new WorkConflictError(
+        throw new AgentUnavailableError(
           `agent "${agentId}" is at capacity: ${active} active work item(s) of ${capacity} allowed`,
         );
-      await markAssigned(trx, agentId, at);
       return {
         set: { assignee_id: agentId, assigned_at: at },
         details: { agentId, ...(row.assignee_id ? { from: row.assignee_id } : {}) },

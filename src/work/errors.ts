@@ -29,6 +29,9 @@ export class WorkConflictError extends Error {
   }
 }
 
+/** The agent cannot take the item now: at their capacity, or (a push routing offer) not available. */
+export class AgentUnavailableError extends WorkConflictError {}
+
 /** Throws WorkValidationError when there are problems. */
 export function assertNoProblems(problems: readonly Problem[]): void {
   if (problems.length > 0) throw new WorkValidationError(problems);

@@ -1,5 +1,6 @@
 import { type InsertObject, type Selectable, sql, type Transaction, type UpdateObject } from 'kysely';
 import type { OperationalSchema } from '../store/index.ts';
+import { parseInt8 } from '../store/operational/values.ts';
 import type { WorkActor } from './actor.ts';
 import { type Db, jsonb } from './db.ts';
 import { ACTIVE_STATUSES, type WorkItemStatus } from './state-machine.ts';
@@ -23,6 +24,24 @@ export async function lockItem(trx: Trx, id: string): Promise<ItemRow | undefine
   return trx.selectFrom('work_items').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** lockItem, with the item's work type read in the same statement (the type's row is not locked). */
+export async function lockItemWithType(
+  trx: Trx,
+  id: string,
+): Promise<{ row: ItemRow; type: Selectable<OperationalSchema['work_types']> } | undefined> {
+  const found = await trx
+    .selectFrom('work_items as i')
+    .innerJoin('work_types as t', 't.id', 'i.type_id')
+    .selectAll('i')
+    .select(sql<Selectable<OperationalSchema['work_types']>>`row_to_json(t)`.as('type_row'))
+    .where('i.id', '=', id)
+    .forUpdate('i')
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { type_row, ...row } = found;
+  return { row, type: typeof type_row === 'string' ? JSON.parse(type_row) : type_row };
+}
+
 export async function findByIdempotencyKey(
   db: Db,
   sourceSystem: string | null,
@@ -36,22 +55,116 @@ export async function findByIdempotencyKey(
     .executeTakeFirst();
 }
 
-/** Inserts an item; undefined when its idempotency key is taken (a concurrent retry won). */
-export async function insertItem(
-  trx: Trx,
-  values: InsertObject<OperationalSchema, 'work_items'>,
-): Promise<ItemRow | undefined> {
-  return trx
-    .insertInto('work_items')
-    .values(values)
-    .onConflict((conflict) =>
-      conflict
-        .expression(sql`coalesce(source_system, ''), idempotency_key`)
-        .where('idempotency_key', 'is not', null)
-        .doNothing(),
+export type EventRow = Selectable<OperationalSchema['work_item_events']>;
+
+/** An event as written: what happened, and where it left the item. */
+export type NewItemEvent = NewEvent & Pick<ItemRow, 'status' | 'queue_id' | 'assignee_id'>;
+
+/** A new item's row and its first events (seq 1, 2, …). */
+export interface NewItemRows {
+  values: InsertObject<OperationalSchema, 'work_items'> & {
+    id: string;
+    type_id: string;
+    queue_id: string | null;
+    workbin_id: string | null;
+  };
+  events: readonly NewItemEvent[];
+}
+
+/**
+ * Inserts new items and their first events in one statement. An item whose idempotency key is taken (by an
+ * earlier or concurrent request, or earlier in the same batch) is left out, its events too: the answer has
+ * the rows written, by item id.
+ */
+export async function insertItems(
+  db: Db,
+  items: readonly NewItemRows[],
+): Promise<Map<string, { row: ItemRow; events: EventRow[] }>> {
+  const written = new Map<string, { row: ItemRow; events: EventRow[] }>();
+  if (items.length === 0) return written;
+  const events = items.flatMap(({ values, events }) =>
+    events.map(
+      (e, i) =>
+        sql`(${values.id}, ${i + 1}, ${e.name}, ${e.action}, ${e.status}, ${e.queue_id}, ${e.assignee_id}, ${e.at}, ${e.actor}, ${JSON.stringify(e.details)})`,
+    ),
+  );
+  const rows = await db
+    .with('item', (qb) =>
+      qb
+        .insertInto('work_items')
+        .values(items.map((i) => i.values))
+        .onConflict((conflict) =>
+          conflict
+            .expression(sql`coalesce(source_system, ''), idempotency_key`)
+            .where('idempotency_key', 'is not', null)
+            .doNothing(),
+        )
+        .returningAll(),
     )
-    .returningAll()
-    .executeTakeFirst();
+    .with('event', (qb) =>
+      qb
+        .insertInto('work_item_events')
+        .columns([
+          'item_id',
+          'seq',
+          'name',
+          'action',
+          'status',
+          'queue_id',
+          'assignee_id',
+          'at',
+          'actor',
+          'details',
+        ])
+        .expression(
+          sql`select item.id, e.seq::int, e.name, e.action, e.status, e.queue_id, e.assignee_id, e.at::timestamptz,
+                e.actor, e.details::jsonb
+              from item join (values ${sql.join(events)})
+                as e (item_id, seq, name, action, status, queue_id, assignee_id, at, actor, details)
+                on e.item_id::uuid = item.id`,
+        )
+        .returning(['id', 'item_id', 'seq', 'tx_id']),
+    )
+    .selectFrom('item')
+    .selectAll('item')
+    .select(
+      sql<string>`(select json_agg(json_build_array(event.id::text, event.tx_id::text) order by event.seq)
+        from event where event.item_id = item.id)`.as('event_ids'),
+    )
+    .execute();
+  const wanted = new Map(items.map((i) => [i.values.id, i.events]));
+  for (const { event_ids, ...row } of rows) {
+    const newEvents = wanted.get(row.id) ?? [];
+    // Ids as text, so that int8's range check (parseInt8) applies as to every other column.
+    const ids = (typeof event_ids === 'string' ? JSON.parse(event_ids) : event_ids) as [string, string][];
+    if (ids.length !== newEvents.length)
+      throw new Error(`work item ${row.id}: ${ids.length} events written of ${newEvents.length}`);
+    written.set(row.id, {
+      row,
+      events: newEvents.map((e, i) => {
+        const [id, txId] = ids[i] as [string, string];
+        return eventRow(row.id, i + 1, e, parseInt8(id), parseInt8(txId));
+      }),
+    });
+  }
+  return written;
+}
+
+function eventRow(itemId: string, seq: number, e: NewItemEvent, id: number, txId: number): EventRow {
+  return {
+    id,
+    item_id: itemId,
+    seq,
+    name: e.name,
+    action: e.action,
+    status: e.status,
+    queue_id: e.queue_id,
+    assignee_id: e.assignee_id,
+    at: e.at,
+    actor: e.actor,
+    details: e.details as EventRow['details'],
+    tx_id: txId,
+  };
 }
 
 /** Writes a change over the version read (under the item's lock), raising the version by one. */
@@ -79,6 +192,56 @@ export interface NewEvent {
 
 /** Where an event leaves the item: its status, queue and agent (the event log's QueueName, AgentId). */
 export type EventState = Pick<ItemRow, 'id' | 'status' | 'queue_id' | 'assignee_id'>;
+
+/**
+ * Writes a change over the version read (as writeItem) and appends the item's next event, leaving it where
+ * the change left the item, in one statement.
+ */
+export async function writeItemWithEvent(
+  trx: Trx,
+  read: ItemRow,
+  changes: Omit<UpdateObject<OperationalSchema, 'work_items'>, 'version'>,
+  event: NewEvent,
+): Promise<{ row: ItemRow; event: EventRow }> {
+  const written = await trx
+    .with('updated', (qb) =>
+      qb
+        .updateTable('work_items')
+        .set({ ...changes, version: read.version + 1 })
+        .where('id', '=', read.id)
+        .where('version', '=', read.version)
+        .returningAll(),
+    )
+    .with('event', (qb) =>
+      qb
+        .insertInto('work_item_events')
+        .columns([
+          'item_id',
+          'seq',
+          'name',
+          'action',
+          'status',
+          'queue_id',
+          'assignee_id',
+          'at',
+          'actor',
+          'details',
+        ])
+        .expression(
+          sql`select id, (select coalesce(max(seq), 0) + 1 from work_item_events where item_id = ${read.id}),
+                ${event.name}, ${event.action}, status, queue_id, assignee_id, ${event.at}::timestamptz,
+                ${event.actor}, ${JSON.stringify(event.details)}::jsonb
+              from updated`,
+        )
+        .returning(['id', 'seq', 'tx_id']),
+    )
+    .selectFrom(['updated', 'event'])
+    .selectAll('updated')
+    .select(['event.id as event_id', 'event.seq as event_seq', 'event.tx_id as event_tx_id'])
+    .executeTakeFirstOrThrow(() => new Error(`work item ${read.id} changed while it was locked`));
+  const { event_id, event_seq, event_tx_id, ...row } = written;
+  return { row, event: eventRow(row.id, event_seq, { ...event, ...row }, event_id, event_tx_id) };
+}
 
 /** Appends an item's next event (seq = last + 1; the item is locked or new). */
 export async function appendEvent(
@@ -111,11 +274,6 @@ export async function itemEvents(
   return db.selectFrom('work_item_events').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
 }
 
-/** Locks an agent's row: assignments to one agent take turns, so capacity is never exceeded. */
-export async function lockAgent(trx: Trx, agentId: string) {
-  return trx.selectFrom('work_agents').selectAll().where('id', '=', agentId).forUpdate().executeTakeFirst();
-}
-
 /** How many items hold the agent (assigned, in progress, paused), besides `except`. */
 export async function activeItemCount(trx: Trx, agentId: string, except: string): Promise<number> {
   const row = await trx
@@ -128,9 +286,17 @@ export async function activeItemCount(trx: Trx, agentId: string, except: string)
   return Number(row.n);
 }
 
-/** The agent got new work at `at`: routing's "longest idle" counts from here. */
-export async function markAssigned(trx: Trx, agentId: string, at: string): Promise<void> {
-  await trx.updateTable('work_agents').set({ last_idle_at: at }).where('id', '=', agentId).execute();
+/**
+ * Locks an agent's row to give them new work at `at` (routing's "longest idle" counts from here): assignments
+ * to one agent take turns, so capacity is never exceeded (count their items after this, in a new statement).
+ */
+export async function lockAgentForAssignment(trx: Trx, agentId: string, at: string) {
+  return trx
+    .updateTable('work_agents')
+    .set({ last_idle_at: at })
+    .where('id', '=', agentId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export const LIST_ORDERS = ['priority', 'due', 'created'] as const;

@@ -8,7 +8,7 @@ import { agentOfUser } from './agents.ts';
 import { type Problem, validateAttributes } from './attributes.ts';
 import { enqueueCallback } from './callbacks.ts';
 import type { WorkContext } from './context.ts';
-import { jsonb } from './db.ts';
+import { isForeignKeyViolation, jsonb } from './db.ts';
 import { missingReferences } from './definitions.ts';
 import { assertNoProblems, WorkConflictError, WorkNotFoundError, WorkValidationError } from './errors.ts';
 import { requestHash } from './idempotency.ts';
@@ -25,24 +25,53 @@ import {
 } from './items.ts';
 import {
   appendEvent,
+  type EventRow,
   findByIdempotencyKey,
   findItem,
   type ItemFilter,
   type ItemRow,
-  insertItem,
+  insertItems,
   itemEvents,
   listItems,
   lockItem,
+  lockItemWithType,
+  type NewItemEvent,
+  type NewItemRows,
   writeItem,
+  writeItemWithEvent,
 } from './repository.ts';
-import { nextStatus, TRANSITIONS, type WorkItemStatus } from './state-machine.ts';
-import { findWorkType, type WorkType } from './work-types.ts';
+import { ACTIVE_STATUSES, nextStatus, TRANSITIONS, type WorkItemStatus } from './state-machine.ts';
+import { findWorkType, type WorkType, workTypeFromJson } from './work-types.ts';
 
 /**
  * Work items: creation from source systems (idempotent, validated against the work type), reads scoped to
  * the actor's divisions, updates while the item is open, and every lifecycle action of the state machine —
  * each change and its event (and its callback message, when the work type asks for one) in one transaction.
  */
+
+/** How many items of a bulk creation go in one statement. */
+const BULK_CHUNK = 500;
+
+/** A new item ready to insert, with what its idempotency needs. */
+interface NewItem {
+  input: WorkItemInput;
+  key: string | null;
+  source: string | null;
+  hash: string | null;
+  rows: NewItemRows;
+}
+
+/** A committed change of an item, as the listeners get it. */
+export interface WorkChange {
+  item: WorkItem;
+  event: WorkItemEvent;
+  /** The agent the change took the item from (it counted against their capacity and no longer does). */
+  freedAgentId?: string | null;
+  /** The agent the change gave the item to (it counts against their capacity from now on). */
+  heldAgentId?: string | null;
+  /** The agents who declined the item where it waits (push routing offers it to none of them again). */
+  declinedBy: readonly string[];
+}
 
 export interface BulkResult {
   index: number;
@@ -88,92 +117,24 @@ export class WorkService {
     options: { idempotencyKey?: string | undefined },
     actor: WorkActor,
   ): Promise<{ item: WorkItem; created: boolean }> {
-    const { db } = this.ctx;
-    const key = options.idempotencyKey ?? null;
-    const source = input.sourceSystem ?? null;
-    const hash = key === null ? null : requestHash(input);
-    if (key !== null) {
-      const existing = await findByIdempotencyKey(db, source, key);
-      if (existing) return { item: replay(existing, key, hash, actor), created: false };
-    }
-    const { type, division, queueId, workbinId, attributes } = await this.checkNewItem(input, actor);
-    const now = this.ctx.now();
-    const at = now.toISOString();
-    const status: WorkItemStatus = queueId || workbinId ? 'queued' : 'created';
-    let last: WorkItemEvent | null = null;
-    const result = await db.transaction().execute(async (trx) => {
-      const row = await insertItem(trx, {
-        id: randomUUID(),
-        type_id: type.id,
-        title: input.title,
-        description: input.description ?? null,
-        external_reference: input.externalReference ?? null,
-        source_system: source,
-        customer_key: input.customer ? this.customerKey(input.customer) : null,
-        service_request: input.serviceRequest ?? null,
-        priority: input.priority ?? type.priority,
-        base_priority: input.priority ?? type.priority,
-        due_at: input.dueAt
-          ? new Date(input.dueAt).toISOString()
-          : type.slaSeconds
-            ? new Date(now.getTime() + type.slaSeconds * 1000).toISOString()
-            : null,
-        status,
-        queue_id: queueId,
-        workbin_id: workbinId,
-        required_skills: jsonb(input.requiredSkills ?? type.requiredSkills),
-        language: input.language ?? null,
-        attributes: jsonb(attributes),
-        division_id: division,
-        idempotency_key: key,
-        request_hash: hash,
-        created_by: actor.id,
-        created_at: at,
-        updated_at: at,
-        queued_at: status === 'queued' ? at : null,
-      });
-      if (!row) {
-        // A concurrent request with the same key committed first.
-        const existing = await findByIdempotencyKey(trx, source, key ?? '');
-        if (!existing) throw new Error('work item insert did nothing, yet no item has its idempotency key');
-        return { item: replay(existing, key ?? '', hash, actor), created: false };
-      }
-      const event = { at, actor: actor.id };
-      const created = await appendEvent(
-        trx,
-        { ...row, status: 'created', queue_id: null, assignee_id: null },
-        {
-          ...event,
-          name: 'Work Item Created',
-          action: 'create',
-          details: {
-            typeId: row.type_id,
-            priority: row.priority,
-            dueAt: row.due_at,
-            sourceSystem: row.source_system,
-            externalReference: row.external_reference,
-          },
-        },
-      );
-      const queued =
-        status === 'queued'
-          ? await appendEvent(trx, row, {
-              ...event,
-              name: TRANSITIONS.queue.event,
-              action: 'queue',
-              details: { queueId, workbinId },
-            })
-          : null;
-      last = toWorkItemEvent(queued ?? created);
-      return { item: toWorkItem(row), created: true };
+    const prepared = await this.prepare(input, options.idempotencyKey ?? null, actor);
+    if ('item' in prepared) return prepared;
+    const written = await insertItems(this.ctx.db, [prepared.rows]).catch(async (error: unknown) => {
+      // The work type, queue or workbin (the type's defaults included) deleted since it was read.
+      if (isForeignKeyViolation(error)) assertNoProblems(await this.missingDefinitions(prepared.rows));
+      throw error;
     });
-    if (last) this.changed({ item: result.item, event: last });
-    return result;
+    return this.landed(prepared, written, actor);
   }
 
-  /** Creates each item on its own: the valid ones land, the others are answered with their problems. */
+  /**
+   * Creates the items of a batch: the valid ones land (in statements of BULK_CHUNK items), the others are
+   * answered with their problems, by index.
+   */
   async createItems(inputs: readonly unknown[], actor: WorkActor): Promise<BulkResult[]> {
     const results: BulkResult[] = [];
+    const ready: { index: number; item: NewItem }[] = [];
+    const types = new Map<string, Promise<WorkType | undefined>>();
     for (const [index, raw] of inputs.entries()) {
       const parsed = bulkItemSchema.safeParse(raw);
       if (!parsed.success) {
@@ -185,22 +146,154 @@ export class WorkService {
         continue;
       }
       const { idempotencyKey, ...input } = parsed.data;
-      try {
-        const { item, created } = await this.createItem(input, { idempotencyKey }, actor);
-        results.push({ index, outcome: created ? 'created' : 'existing', item });
-      } catch (error) {
-        if (error instanceof WorkValidationError)
-          results.push({ index, outcome: 'rejected', problems: [...error.problems] });
-        else if (error instanceof WorkConflictError)
+      const outcome = await settle(() => this.prepare(input, idempotencyKey ?? null, actor, types));
+      if ('problems' in outcome) results.push({ index, outcome: 'rejected', problems: outcome.problems });
+      else if ('item' in outcome.value)
+        results.push({ index, outcome: 'existing', item: outcome.value.item });
+      else ready.push({ index, item: outcome.value });
+    }
+    for (let start = 0; start < ready.length; start += BULK_CHUNK) {
+      const chunk = ready.slice(start, start + BULK_CHUNK);
+      const written = await insertItems(
+        this.ctx.db,
+        chunk.map(({ item }) => item.rows),
+      ).catch((error: unknown) => {
+        // A definition deleted meanwhile: each item of the chunk on its own, with its own problems.
+        if (isForeignKeyViolation(error)) return null;
+        throw error;
+      });
+      for (const { index, item } of chunk) {
+        const outcome = await settle(() =>
+          written
+            ? this.landed(item, written, actor)
+            : this.createItem(item.input, { idempotencyKey: item.key ?? undefined }, actor),
+        );
+        if ('problems' in outcome) results.push({ index, outcome: 'rejected', problems: outcome.problems });
+        else
           results.push({
             index,
-            outcome: 'rejected',
-            problems: [{ field: 'idempotencyKey', message: error.message }],
+            outcome: outcome.value.created ? 'created' : 'existing',
+            item: outcome.value.item,
           });
-        else throw error;
       }
     }
-    return results;
+    return results.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * A new item's rows, or — its Idempotency-Key already used — the item made then (a retry of the same
+   * request meets its key at the insert, or here when the request no longer validates).
+   */
+  private async prepare(
+    input: WorkItemInput,
+    key: string | null,
+    actor: WorkActor,
+    types?: Map<string, Promise<WorkType | undefined>>,
+  ): Promise<NewItem | { item: WorkItem; created: false }> {
+    const source = input.sourceSystem ?? null;
+    const hash = key === null ? null : requestHash(input);
+    let checked: Awaited<ReturnType<WorkService['checkNewItem']>>;
+    try {
+      checked = await this.checkNewItem(input, actor, types);
+    } catch (error) {
+      const first =
+        error instanceof WorkValidationError && key !== null
+          ? await findByIdempotencyKey(this.ctx.db, source, key)
+          : undefined;
+      if (first) return { item: replay(first, key ?? '', hash, actor), created: false };
+      throw error;
+    }
+    const { type, division, queueId, workbinId, attributes } = checked;
+    const now = this.ctx.now();
+    const at = now.toISOString();
+    const status: WorkItemStatus = queueId || workbinId ? 'queued' : 'created';
+    const priority = input.priority ?? type.priority;
+    const dueAt = input.dueAt
+      ? new Date(input.dueAt).toISOString()
+      : type.slaSeconds
+        ? new Date(now.getTime() + type.slaSeconds * 1000).toISOString()
+        : null;
+    const event = { at, actor: actor.id };
+    const events: NewItemEvent[] = [
+      {
+        ...event,
+        name: 'Work Item Created',
+        action: 'create',
+        status: 'created',
+        queue_id: null,
+        assignee_id: null,
+        details: {
+          typeId: type.id,
+          priority,
+          dueAt,
+          sourceSystem: source,
+          externalReference: input.externalReference ?? null,
+        },
+      },
+    ];
+    if (status === 'queued')
+      events.push({
+        ...event,
+        name: TRANSITIONS.queue.event,
+        action: 'queue',
+        status,
+        queue_id: queueId,
+        assignee_id: null,
+        details: { queueId, workbinId },
+      });
+    const values = {
+      id: randomUUID(),
+      type_id: type.id,
+      title: input.title,
+      description: input.description ?? null,
+      external_reference: input.externalReference ?? null,
+      source_system: source,
+      customer_key: input.customer ? this.customerKey(input.customer) : null,
+      service_request: input.serviceRequest ?? null,
+      priority,
+      base_priority: priority,
+      due_at: dueAt,
+      status,
+      queue_id: queueId,
+      workbin_id: workbinId,
+      required_skills: jsonb(input.requiredSkills ?? type.requiredSkills),
+      language: input.language ?? null,
+      attributes: jsonb(attributes),
+      division_id: division,
+      idempotency_key: key,
+      request_hash: hash,
+      created_by: actor.id,
+      created_at: at,
+      updated_at: at,
+      queued_at: status === 'queued' ? at : null,
+    };
+    return { input, key, source, hash, rows: { values, events } };
+  }
+
+  /** The item written, announced; or, its key taken, the item made with it first. */
+  private async landed(
+    prepared: NewItem,
+    written: ReadonlyMap<string, { row: ItemRow; events: EventRow[] }>,
+    actor: WorkActor,
+  ): Promise<{ item: WorkItem; created: boolean }> {
+    const mine = written.get(prepared.rows.values.id);
+    const { key, source, hash } = prepared;
+    if (!mine) {
+      const first = key === null ? undefined : await findByIdempotencyKey(this.ctx.db, source, key);
+      if (!first) throw new Error('work item insert did nothing, yet no item has its idempotency key');
+      return { item: replay(first, key ?? '', hash, actor), created: false };
+    }
+    const item = toWorkItem(mine.row);
+    const last = mine.events.at(-1);
+    if (last) this.changed({ item, event: toWorkItemEvent(last), declinedBy: [] });
+    return { item, created: true };
+  }
+
+  /** Why an insert met a foreign-key violation: its work type, queue or workbin is gone. */
+  private async missingDefinitions({ values }: NewItemRows): Promise<Problem[]> {
+    if (!(await findWorkType(this.ctx.db, values.type_id)))
+      return [{ field: 'typeId', message: `no work type "${values.type_id}"` }];
+    return this.missingPlaces({ queueId: values.queue_id, workbinId: values.workbin_id });
   }
 
   async getItem(id: string, actor: WorkActor): Promise<WorkItem> {
@@ -222,10 +315,9 @@ export class WorkService {
   /** Changes an open item's title, description, priority, due date or attributes (merged; null removes). */
   async updateItem(id: string, patch: WorkItemPatch, actor: WorkActor): Promise<WorkItem> {
     const result = await this.ctx.db.transaction().execute(async (trx) => {
-      const row = visible(await lockItem(trx, id), id, actor);
+      const { row, type } = await lockWithType(trx, id, actor);
       checkVersion(row, patch.expectedVersion);
       nextStatus(row.status as WorkItemStatus, 'update');
-      const type = await typeOf(trx, row);
       const set: Change['set'] = {};
       const details: Record<string, unknown> = {};
       if (patch.title !== undefined && patch.title !== row.title) {
@@ -258,16 +350,18 @@ export class WorkService {
       }
       if (Object.keys(set).length === 0) return toWorkItem(row);
       const at = this.ctx.now().toISOString();
-      const updated = await writeItem(trx, row, { ...set, updated_at: at });
-      const event = await appendEvent(trx, updated, {
-        name: TRANSITIONS.update.event,
-        action: 'update',
-        at,
-        actor: actor.id,
-        details,
-      });
+      const { row: updated, event } = await writeItemWithEvent(
+        trx,
+        row,
+        { ...set, updated_at: at },
+        { name: TRANSITIONS.update.event, action: 'update', at, actor: actor.id, details },
+      );
       await enqueueCallback(trx, type, 'update', updated, event.seq, at);
-      return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
+      return {
+        item: toWorkItem(updated),
+        event: toWorkItemEvent(event),
+        declinedBy: updated.declined_by as string[],
+      };
     });
     if ('event' in result) this.changed(result);
     return 'event' in result ? result.item : result;
@@ -331,21 +425,25 @@ export class WorkService {
         actor: actor.id,
         details: { rule: rule.kind, queueId, ...rule },
       });
-      return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
+      return {
+        item: toWorkItem(updated),
+        event: toWorkItemEvent(event),
+        declinedBy: updated.declined_by as string[],
+      };
     });
     if (done) this.changed(done);
     return done !== null;
   }
 
   /** Called after each committed change of an item (the routing engine, the live streams). */
-  onChange(listener: (change: { item: WorkItem; event: WorkItemEvent }) => void): () => void {
+  onChange(listener: (change: WorkChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private readonly listeners = new Set<(change: { item: WorkItem; event: WorkItemEvent }) => void>();
+  private readonly listeners = new Set<(change: WorkChange) => void>();
 
-  private changed(change: { item: WorkItem; event: WorkItemEvent }): void {
+  private changed(change: WorkChange): void {
     for (const listener of this.listeners) listener(change);
   }
 
@@ -359,35 +457,54 @@ export class WorkService {
     checkParameters(command, action);
     const agentId = command.agentId ?? (action === 'claim' ? await this.agentOf(actor) : undefined);
     const result = await this.ctx.db.transaction().execute(async (trx) => {
-      const row = visible(await lockItem(trx, id), id, actor);
+      const { row, type } = await lockWithType(trx, id, actor);
       checkVersion(row, command.expectedVersion);
       const to = nextStatus(row.status as WorkItemStatus, action);
-      const type = await typeOf(trx, row);
       const at = this.ctx.now().toISOString();
-      const change = await changeFor(trx, { row, type, command: { ...command, agentId }, at });
-      const updated = await writeItem(trx, row, {
-        ...change.set,
-        ...offerChange(row, action, at, offer),
-        status: to,
-        waiting_status: to === 'waiting' ? command.waitingStatus : null,
-        updated_at: at,
-      });
-      const event = await appendEvent(trx, updated, {
-        name: TRANSITIONS[action].event,
-        action,
+      const change = await changeFor(trx, {
+        row,
+        type,
+        command: { ...command, agentId },
         at,
-        actor: actor.id,
-        details: {
-          ...change.details,
-          ...(offer ? { offer: true, expiresAt: offer.expiresAt } : {}),
-          ...(command.reason ? { reason: command.reason } : {}),
-        },
+        offer: offer !== null,
       });
+      const { row: updated, event } = await writeItemWithEvent(
+        trx,
+        row,
+        {
+          ...change.set,
+          ...offerChange(row, action, at, offer),
+          status: to,
+          waiting_status: to === 'waiting' ? command.waitingStatus : null,
+          updated_at: at,
+        },
+        {
+          name: TRANSITIONS[action].event,
+          action,
+          at,
+          actor: actor.id,
+          details: {
+            ...change.details,
+            ...(offer ? { offer: true, expiresAt: offer.expiresAt } : {}),
+            ...(command.reason ? { reason: command.reason } : {}),
+          },
+        },
+      );
       await enqueueCallback(trx, type, action, updated, event.seq, at);
-      return { item: toWorkItem(updated), event: toWorkItemEvent(event) };
+      const held = (r: ItemRow) =>
+        r.assignee_id !== null && ACTIVE_STATUSES.includes(r.status as WorkItemStatus);
+      const same = held(row) && held(updated) && updated.assignee_id === row.assignee_id;
+      return {
+        item: toWorkItem(updated),
+        event: toWorkItemEvent(event),
+        freedAgentId: held(row) && !same ? row.assignee_id : null,
+        heldAgentId: held(updated) && !same ? updated.assignee_id : null,
+        declinedBy: updated.declined_by as string[],
+      };
     });
-    this.changed(result);
-    return result;
+    const { freedAgentId, heldAgentId, declinedBy, ...change } = result;
+    this.changed({ ...change, freedAgentId, heldAgentId, declinedBy });
+    return change;
   }
 
   /** The agent the actor is (claiming for oneself); a problem on agentId when they are none. */
@@ -400,23 +517,35 @@ export class WorkService {
     return agent.id;
   }
 
+  private missingPlaces(input: { queueId?: string | null; workbinId?: string | null }): Promise<Problem[]> {
+    return missingReferences(this.ctx.db, [
+      { field: 'queueId', kind: 'queue', id: input.queueId },
+      { field: 'workbinId', kind: 'workbin', id: input.workbinId },
+    ]);
+  }
+
   /** The work type, division, queue, workbin and stored attributes of a new item; every problem at once. */
-  private async checkNewItem(input: WorkItemInput, actor: WorkActor) {
-    const type = await findWorkType(this.ctx.db, input.typeId);
+  private async checkNewItem(
+    input: WorkItemInput,
+    actor: WorkActor,
+    types?: Map<string, Promise<WorkType | undefined>>,
+  ) {
+    let lookup = types?.get(input.typeId);
+    if (!lookup) {
+      lookup = findWorkType(this.ctx.db, input.typeId);
+      types?.set(input.typeId, lookup);
+    }
+    const type = await lookup;
     if (!type || !sees(actor, type.divisionId))
       throw new WorkValidationError([{ field: 'typeId', message: `no work type "${input.typeId}"` }]);
     const problems: Problem[] = [];
     const division = input.divisionId ?? type.divisionId;
     if (!sees(actor, division))
       problems.push({ field: 'divisionId', message: `division "${division}" is not one of yours` });
-    problems.push(
-      ...(await missingReferences(this.ctx.db, [
-        { field: 'queueId', kind: 'queue', id: input.queueId },
-        { field: 'workbinId', kind: 'workbin', id: input.workbinId },
-      ])),
-    );
     const attributes = validateAttributes(type.attributeSchema, input.attributes);
     problems.push(...attributes.problems);
+    // Every problem at once; when there is none, the insert checks the queue and workbin (foreign keys).
+    if (problems.length > 0) problems.push(...(await this.missingPlaces(input)));
     assertNoProblems(problems);
     return {
       type,
@@ -471,8 +600,25 @@ function replay(existing: ItemRow, key: string, hash: string | null, actor: Work
   return toWorkItem(existing);
 }
 
-async function typeOf(trx: Trx, row: ItemRow): Promise<WorkType> {
-  const type = await findWorkType(trx, row.type_id);
-  if (!type) throw new Error(`work item ${row.id} has no work type ${row.type_id}`);
-  return type;
+/** Locks the item (visible to the actor) and reads its work type, in one statement. */
+async function lockWithType(
+  trx: Trx,
+  id: string,
+  actor: WorkActor,
+): Promise<{ row: ItemRow; type: WorkType }> {
+  const locked = await lockItemWithType(trx, id);
+  const row = visible(locked?.row, id, actor);
+  return { row, type: workTypeFromJson((locked as NonNullable<typeof locked>).type) };
+}
+
+/** The value, or the problems a creation was refused with (validation, or a key used for another request). */
+async function settle<T>(run: () => Promise<T>): Promise<{ value: T } | { problems: Problem[] }> {
+  try {
+    return { value: await run() };
+  } catch (error) {
+    if (error instanceof WorkValidationError) return { problems: [...error.problems] };
+    if (error instanceof WorkConflictError)
+      return { problems: [{ field: 'idempotencyKey', message: error.message }] };
+    throw error;
+  }
 }

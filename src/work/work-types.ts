@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { OperationalSchema } from '../store/index.ts';
+import { parseTimestamp } from '../store/operational/values.ts';
 import { sees, seesNothing, type WorkActor } from './actor.ts';
 import { type RequiredSkill, requiredSkillSchema } from './agents.ts';
 import { type AttributeSchema, attributeSchemaSchema } from './attributes.ts';
@@ -144,6 +145,14 @@ export async function listWorkTypes(ctx: WorkContext, actor: WorkActor): Promise
 }
 
 /** A work type by id, whatever the division (items keep their type; the caller checks the item's scope). */
+/** A work type from its row as row_to_json gives it (timestamps as ISO-8601 UTC, as the store returns them). */
+export const workTypeFromJson = (json: Selectable<OperationalSchema['work_types']>): WorkType =>
+  toWorkType({
+    ...json,
+    created_at: parseTimestamp(json.created_at),
+    updated_at: parseTimestamp(json.updated_at),
+  });
+
 export async function findWorkType(db: Db, id: string): Promise<WorkType | undefined> {
   const row = await db.selectFrom('work_types').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toWorkType(row);

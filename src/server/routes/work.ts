@@ -492,6 +492,7 @@ export const workRoutes: FastifyPluginAsyncZod<{
     create: createQueue,
     replace: replaceQueue,
     remove: deleteQueue,
+    changed: () => routing?.queuesChanged(),
   });
   definitionRoutes(app, ctx, {
     path: '/api/v1/work/workbins',
@@ -516,6 +517,7 @@ export const workRoutes: FastifyPluginAsyncZod<{
     create: createAgent,
     replace: replaceAgent,
     remove: deleteAgent,
+    changed: (id) => routing?.agentChanged(id),
   });
 
   app.put(
@@ -539,7 +541,7 @@ export const workRoutes: FastifyPluginAsyncZod<{
           return forbidden(reply, 'setting another agent’s presence needs the permission work:item:assign');
       }
       const agent = await setPresence(ctx, actor, request.params.id, request.body.presence);
-      if (agent.presence === 'available') routing?.kick();
+      routing?.agentChanged(agent.id);
       return agent;
     },
   );
@@ -739,6 +741,8 @@ interface DefinitionSpec<In extends z.ZodType, Fields extends z.ZodType, Out ext
   create(ctx: WorkContext, actor: WorkActor, input: z.output<In>): Promise<z.output<Out>>;
   replace(ctx: WorkContext, actor: WorkActor, id: string, fields: z.output<Fields>): Promise<z.output<Out>>;
   remove(ctx: WorkContext, actor: WorkActor, id: string): Promise<void>;
+  /** After a create, replace or delete (routing reads what changed). */
+  changed?: (id: string) => void;
 }
 
 /**
@@ -783,8 +787,11 @@ function definitionRoutes<In extends z.ZodType, Fields extends z.ZodType, Out ex
         response: { 201: d.output, ...errors },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(await d.create(ctx, actorOf(request), request.body as z.output<In>)),
+    async (request, reply) => {
+      const created = await d.create(ctx, actorOf(request), request.body as z.output<In>);
+      d.changed?.((request.body as { id: string }).id);
+      return reply.code(201).send(created);
+    },
   );
   app.put(
     `${d.path}/:id`,
@@ -798,7 +805,16 @@ function definitionRoutes<In extends z.ZodType, Fields extends z.ZodType, Out ex
         response: { 200: d.output, ...errors },
       },
     },
-    async (request) => d.replace(ctx, actorOf(request), idOf(request), request.body as z.output<Fields>),
+    async (request) => {
+      const replaced = await d.replace(
+        ctx,
+        actorOf(request),
+        idOf(request),
+        request.body as z.output<Fields>,
+      );
+      d.changed?.(idOf(request));
+      return replaced;
+    },
   );
   app.delete(
     `${d.path}/:id`,
@@ -813,6 +829,7 @@ function definitionRoutes<In extends z.ZodType, Fields extends z.ZodType, Out ex
     },
     async (request, reply) => {
       await d.remove(ctx, actorOf(request), idOf(request));
+      d.changed?.(idOf(request));
       return reply.code(204).send(null);
     },
   );

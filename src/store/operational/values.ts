@@ -25,6 +25,8 @@ const TIMESTAMP =
   /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?)?$/;
 
 export function parseTimestamp(text: string): string {
+  const utc = utcTimestamp(text);
+  if (utc !== null) return utc;
   const m = TIMESTAMP.exec(text);
   if (!m) return text;
   const [, year, month, day, hour, minute, second, fraction, sign, offH, offM, offS] = m;
@@ -40,6 +42,26 @@ export function parseTimestamp(text: string): string {
     ? (sign === '-' ? -1 : 1) * (Number(offH) * 3600 + Number(offM ?? 0) * 60 + Number(offS ?? 0))
     : 0;
   return new Date(date.getTime() - offsetSeconds * 1000).toISOString();
+}
+
+/**
+ * The form a session in UTC writes (`2024-05-01 08:30:00.123+00`, fraction optional), rewritten without a
+ * Date: most values the stores read are in it, and routing reads thousands at a time. Null for any other.
+ */
+function utcTimestamp(text: string): string | null {
+  const n = text.length;
+  if (n < 22 || !text.endsWith('+00') || text[4] !== '-' || text[7] !== '-' || text[10] !== ' ') return null;
+  if (text[13] !== ':' || text[16] !== ':') return null;
+  let ms = '000';
+  if (n > 22) {
+    if (text[19] !== '.' || n > 29) return null;
+    ms = text
+      .slice(20, n - 3)
+      .padEnd(3, '0')
+      .slice(0, 3);
+  }
+  const iso = `${text.slice(0, 10)}T${text.slice(11, 19)}.${ms}Z`;
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso) ? iso : null;
 }
 
 const parseDate = (text: string): string => text;
