@@ -447,7 +447,9 @@ describe('operational store configuration', () => {
     expect(parseTimestamp('2024-05-01 08:30:00+00')).toBe('2024-05-01T08:30:00.000Z');
     expect(parseTimestamp('2024-05-01 08:30:00.1+00')).toBe('2024-05-01T08:30:00.100Z');
     expect(parseTimestamp('2024-05-01 08:30:00.123456+00')).toBe('2024-05-01T08:30:00.123Z');
-    expect(parseTimestamp('12024-05-01 08:30:00+00')).toBe(new Date(Date.UTC(12024, 4, 1, 8, 30)).toISOString());
+    expect(parseTimestamp('12024-05-01 08:30:00+00')).toBe(
+      new Date(Date.UTC(12024, 4, 1, 8, 30)).toISOString(),
+    );
     expect(parseTimestamp('infinity')).toBe('infinity');
     expect(parseInt8('9007199254740991')).toBe(9007199254740991);
     expect(() => parseInt8('9007199254740993')).toThrow(/beyond JavaScript's safe integer range/);

@@ -576,6 +576,16 @@ describe('the lifecycle through the API', () => {
       queuedAt: iso(START + 90_000),
     });
     expect((await act(second.id, { action: 'assign', agentId: 'a1' })).status).toBe(200);
+    // Waiting for the customer frees the slot; coming back must fit in it again.
+    await act(second.id, { action: 'start' });
+    await act(second.id, { action: 'wait', waitingStatus: 'waiting-customer' });
+    const third = await create({ title: 'Capacity 3' });
+    expect((await act(third.id, { action: 'assign', agentId: 'a1' })).status).toBe(200);
+    const back = await act(second.id, { action: 'resume' });
+    expect(back.status).toBe(409);
+    expect(back.body.message).toContain('agent "a1" is at capacity: 1 active work item(s) of 1 allowed');
+    await act(third.id, { action: 'decline' });
+    expect((await act(second.id, { action: 'resume' })).body.item).toMatchObject({ status: 'in-progress' });
   });
 
   it('lets an agent claim for themselves, and a supervisor move and escalate', async () => {

@@ -5,7 +5,7 @@ import { jsonb } from './db.ts';
 import { missingReferences } from './definitions.ts';
 import { AgentUnavailableError, assertNoProblems, WorkValidationError } from './errors.ts';
 import type { TransitionCommand } from './items.ts';
-import { activeItemCount, type ItemRow, lockAgentForAssignment } from './repository.ts';
+import { activeItemCount, type ItemRow, lockAgent, lockAgentForAssignment } from './repository.ts';
 import type { LifecycleAction } from './state-machine.ts';
 import type { WorkType } from './work-types.ts';
 
@@ -124,6 +124,18 @@ export async function changeFor(
         set: { assignee_id: agentId, assigned_at: at },
         details: { agentId, ...(row.assignee_id ? { from: row.assignee_id } : {}) },
       };
+    }
+    case 'resume': {
+      // Waiting does not count against capacity (routing may have filled the slot): coming back must fit.
+      if (row.status !== 'waiting' || !row.assignee_id) return { set: {}, details: {} };
+      const agent = await lockAgent(trx, row.assignee_id);
+      const capacity = ((agent?.capacity ?? {}) as Record<string, number>).workitem ?? 0;
+      const active = await activeItemCount(trx, row.assignee_id, row.id);
+      if (active >= capacity)
+        throw new AgentUnavailableError(
+          `agent "${row.assignee_id}" is at capacity: ${active} active work item(s) of ${capacity} allowed; finish one first`,
+        );
+      return { set: {}, details: {} };
     }
     case 'decline':
       return {

@@ -57,6 +57,20 @@ export async function findByIdempotencyKey(
 
 export type EventRow = Selectable<OperationalSchema['work_item_events']>;
 
+/** The columns an event is written with (its id and transaction id come from the store). */
+const EVENT_COLUMNS = [
+  'item_id',
+  'seq',
+  'name',
+  'action',
+  'status',
+  'queue_id',
+  'assignee_id',
+  'at',
+  'actor',
+  'details',
+] as const;
+
 /** An event as written: what happened, and where it left the item. */
 export type NewItemEvent = NewEvent & Pick<ItemRow, 'status' | 'queue_id' | 'assignee_id'>;
 
@@ -104,18 +118,7 @@ export async function insertItems(
     .with('event', (qb) =>
       qb
         .insertInto('work_item_events')
-        .columns([
-          'item_id',
-          'seq',
-          'name',
-          'action',
-          'status',
-          'queue_id',
-          'assignee_id',
-          'at',
-          'actor',
-          'details',
-        ])
+        .columns(EVENT_COLUMNS)
         .expression(
           sql`select item.id, e.seq::int, e.name, e.action, e.status, e.queue_id, e.assignee_id, e.at::timestamptz,
                 e.actor, e.details::jsonb
@@ -215,18 +218,7 @@ export async function writeItemWithEvent(
     .with('event', (qb) =>
       qb
         .insertInto('work_item_events')
-        .columns([
-          'item_id',
-          'seq',
-          'name',
-          'action',
-          'status',
-          'queue_id',
-          'assignee_id',
-          'at',
-          'actor',
-          'details',
-        ])
+        .columns(EVENT_COLUMNS)
         .expression(
           sql`select id, (select coalesce(max(seq), 0) + 1 from work_item_events where item_id = ${read.id}),
                 ${event.name}, ${event.action}, status, queue_id, assignee_id, ${event.at}::timestamptz,
@@ -272,6 +264,11 @@ export async function itemEvents(
   itemId: string,
 ): Promise<Selectable<OperationalSchema['work_item_events']>[]> {
   return db.selectFrom('work_item_events').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
+}
+
+/** Locks an agent's row (their capacity is checked under it). */
+export async function lockAgent(trx: Trx, agentId: string) {
+  return trx.selectFrom('work_agents').selectAll().where('id', '=', agentId).forUpdate().executeTakeFirst();
 }
 
 /** How many items hold the agent (assigned, in progress, paused), besides `except`. */
