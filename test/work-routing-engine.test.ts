@@ -1,6 +1,7 @@
 /**
  * Push routing, offers and the timed rules on the work store (PGlite), with an injected clock: hand-built
- * scenarios through WorkService, RoutingEngine and WorkScheduler.tick(now).
+ * scenarios through WorkService, RoutingEngine and WorkScheduler.tick(now); incremental routing (the engine
+ * following the changes: engine.settled(), no pass) with the same decisions, and its roster kept honest.
  */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,7 +85,7 @@ async function type(id: string, fields: Record<string, unknown> = {}) {
 async function agent(
   id: string,
   skills: Record<string, number>,
-  options: { capacity?: number; queues?: string[]; available?: boolean } = {},
+  options: { capacity?: number; queues?: string[]; teams?: string[]; available?: boolean } = {},
 ) {
   await createAgent(ctx(), ADMIN, {
     id,
@@ -96,7 +97,7 @@ async function agent(
     languages: [],
     capacity: { workitem: options.capacity ?? 1 },
     queues: options.queues ?? ['q'],
-    teams: [],
+    teams: options.teams ?? [],
   } as Parameters<typeof createAgent>[2]);
   if (options.available ?? true) await setPresence(ctx(), ADMIN, id, 'available');
 }
@@ -401,6 +402,203 @@ describe('the API: live stream and overview', () => {
     } finally {
       await app.close();
       store.close();
+    }
+  });
+});
+
+/** Incremental routing: the engine follows the changes; tests wait for engine.settled(), not a pass. */
+function followingEngine(): void {
+  let unfollow = () => {};
+  beforeEach(async () => {
+    await queue('q');
+    await queue('other');
+    await type('t', { requiredSkills: [{ skill: 'addresses', minProficiency: 2 }] });
+    unfollow = engine.follow();
+  });
+  afterEach(async () => {
+    unfollow();
+    await engine.settled();
+  });
+}
+
+describe('incremental push routing', () => {
+  followingEngine();
+
+  it('offers an arriving item to the best agent serving its queue, by queue or team', async () => {
+    await agent('novice', { addresses: 1 });
+    await agent('elsewhere', { addresses: 5 }, { queues: ['other'] });
+    clock += 1000;
+    await agent('by-team', { addresses: 4 }, { queues: [], teams: ['q'] });
+    await agent('member', { addresses: 3 });
+    const item = await create('Move');
+    await engine.settled();
+    expect((await get(item.id)).assigneeId).toBe('by-team');
+    const second = await create('Move again');
+    await engine.settled();
+    expect((await get(second.id)).assigneeId).toBe('member');
+    const third = await create('No one left');
+    await engine.settled();
+    expect((await get(third.id)).status).toBe('queued');
+  });
+
+  it('gives an agent freeing capacity the most urgent waiting item they qualify for', async () => {
+    await agent('ann', { addresses: 2 });
+    const first = await create('First');
+    await engine.settled();
+    expect((await get(first.id)).assigneeId).toBe('ann');
+    clock += 1000;
+    const old = await create('Old, low priority', { priority: 5 });
+    clock += 1000;
+    const beyond = await create('Too hard', {
+      priority: 90,
+      requiredSkills: [{ skill: 'addresses', minProficiency: 4 }],
+    });
+    clock += 1000;
+    const urgentLate = await create('Urgent, later', { priority: 50 });
+    clock += 1000;
+    const urgentSoon = await create('Urgent, due sooner', {
+      priority: 50,
+      dueAt: '2026-03-02T10:00:00.000Z',
+    });
+    await engine.settled();
+    for (const id of [old.id, beyond.id, urgentLate.id, urgentSoon.id])
+      expect((await get(id)).status).toBe('queued');
+    const started = await work.transition(first.id, { action: 'start' }, ADMIN);
+    await work.transition(first.id, { action: 'complete', expectedVersion: started.item.version }, ADMIN);
+    await engine.settled();
+    expect((await get(urgentSoon.id)).assigneeId).toBe('ann');
+    expect((await get(beyond.id)).status).toBe('queued');
+    expect((await get(urgentLate.id)).status).toBe('queued');
+  });
+
+  it('routes for an agent becoming available, and never offers back an item they declined', async () => {
+    await agent('bob', { addresses: 3 }, { available: false });
+    const item = await create('Waiting');
+    await engine.settled();
+    expect((await get(item.id)).status).toBe('queued');
+    await setPresence(work.ctx, ADMIN, 'bob', 'available');
+    engine.agentChanged('bob');
+    await engine.settled();
+    const offered = await get(item.id);
+    expect(offered.assigneeId).toBe('bob');
+    await work.transition(item.id, { action: 'decline', expectedVersion: offered.version }, ADMIN);
+    await engine.settled();
+    expect((await get(item.id)).status).toBe('queued');
+  });
+
+  it('after a full pass finds every agent busy, arrivals wait until an agent frees a slot', async () => {
+    await agent('cat', { addresses: 3 });
+    const first = await create('First');
+    await engine.route();
+    expect((await get(first.id)).assigneeId).toBe('cat');
+    clock += 1000;
+    const waiting = await create('Second');
+    await engine.settled();
+    expect((await get(waiting.id)).status).toBe('queued');
+    // An agent added without a presence event is not known to the engine until the next full pass.
+    await agent('dan', { addresses: 3 }, { available: false });
+    await setPresence(work.ctx, ADMIN, 'dan', 'available');
+    clock += 1000;
+    const third = await create('Third');
+    await engine.settled();
+    expect((await get(third.id)).status).toBe('queued');
+    await engine.route();
+    expect((await get(waiting.id)).assigneeId).toBe('dan');
+    await work.transition(
+      first.id,
+      { action: 'cancel', expectedVersion: (await get(first.id)).version },
+      ADMIN,
+    );
+    await engine.settled();
+    expect((await get(third.id)).assigneeId).toBe('cat');
+  });
+});
+
+describe('the roster of the routing engine', () => {
+  followingEngine();
+
+  it('a no-agent rule applied to a declined item does not offer it back to who declined it', async () => {
+    await agent('ida', { addresses: 3 });
+    const item = await create('Declined');
+    await engine.settled();
+    const offered = await get(item.id);
+    expect(offered.assigneeId).toBe('ida');
+    await work.transition(item.id, { action: 'decline', expectedVersion: offered.version }, ADMIN);
+    await engine.settled();
+    const raised = await work.applyNoAgentRule(
+      item.id,
+      'q',
+      { kind: 'raise-priority', from: 10, to: 20 },
+      ADMIN,
+    );
+    expect(raised).toBe(true);
+    await engine.settled();
+    const after = await get(item.id);
+    expect(after.status).toBe('queued');
+    expect(after.priority).toBe(20);
+  });
+
+  it('never offers to an agent who left, even when the engine has not heard of it yet', async () => {
+    await agent('eve', { addresses: 3 });
+    const first = await create('First');
+    await engine.settled();
+    expect((await get(first.id)).assigneeId).toBe('eve');
+    await work.transition(
+      first.id,
+      { action: 'decline', expectedVersion: (await get(first.id)).version },
+      ADMIN,
+    );
+    await engine.settled();
+    // Eve goes away on another server: this engine still counts her as available with room.
+    await setPresence(work.ctx, ADMIN, 'eve', 'away');
+    const second = await create('Second');
+    await engine.settled();
+    expect((await get(second.id)).status).toBe('queued');
+    expect((await work.itemEvents(second.id, ADMIN)).map((e) => e.action)).toEqual(['create', 'queue']);
+    await setPresence(work.ctx, ADMIN, 'eve', 'available');
+    engine.agentChanged('eve');
+    await engine.settled();
+    expect((await get(second.id)).assigneeId).toBe('eve');
+  });
+
+  it('two servers on one store: an offer decided on a stale roster is refused and the next best agent gets the item', async () => {
+    const other = new WorkService({
+      db: operational.db,
+      defaultDivision: 'home',
+      now: () => new Date(clock),
+    });
+    const otherEngine = new RoutingEngine(other, { offerTimeoutSeconds: 30 });
+    const stopOther = otherEngine.follow();
+    try {
+      await agent('gil', { addresses: 3 });
+      await agent('hal', { addresses: 2 });
+      await engine.route();
+      await otherEngine.route();
+      // The other server's supervisor gives Gil work by hand: this engine does not hear of it.
+      await queue('desk', { routingMethod: 'pull' });
+      const { item: manual } = await other.createItem(
+        { typeId: 't', title: 'By hand', queueId: 'desk', attributes: {} },
+        {},
+        ADMIN,
+      );
+      await other.transition(manual.id, { action: 'assign', agentId: 'gil' }, ADMIN);
+      await otherEngine.settled();
+      // Here Gil still looks free and best: the offer is refused (capacity), Gil is read again and the
+      // next best agent gets the item.
+      const item = await create('Arrives here');
+      await engine.settled();
+      expect((await get(item.id)).assigneeId).toBe('hal');
+      const events = await work.itemEvents(item.id, ADMIN);
+      expect(events.map((e) => e.action)).toEqual(['create', 'queue', 'assign']);
+      // Gil's load is now known here: a new arrival waits instead of being offered to him.
+      const next = await create('Nobody free');
+      await engine.settled();
+      expect((await get(next.id)).status).toBe('queued');
+      await engine.route();
+      expect((await get(next.id)).status).toBe('queued');
+    } finally {
+      stopOther();
+      await otherEngine.settled();
     }
   });
 });
