@@ -12,6 +12,7 @@ import {
   nameSchema,
 } from './definitions.ts';
 import { assertNoProblems, WorkConflictError, WorkNotFoundError } from './errors.ts';
+import { type Agent, type AgentPresence, MEDIA_TYPES } from './shapes.ts';
 
 /**
  * Agents (knowledge workers): skills with a proficiency from 1 to 5, languages, how many interactions of
@@ -20,9 +21,7 @@ import { assertNoProblems, WorkConflictError, WorkNotFoundError } from './errors
  * change to available: routing prefers the agent who has gone the longest without new work.
  */
 
-export const MEDIA_TYPES = ['voice', 'callback', 'chat', 'email', 'message', 'workitem'] as const;
-export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
-export type AgentPresence = (typeof PRESENCES)[number];
+export { type AgentPresence, MEDIA_TYPES, PRESENCES } from './shapes.ts';
 
 export const skillNameSchema = z
   .string()
@@ -81,22 +80,7 @@ export const agentInputSchema = agentFieldsSchema.extend({ id: definitionIdSchem
 export type AgentFields = z.infer<typeof agentFieldsSchema>;
 export type AgentInput = z.infer<typeof agentInputSchema>;
 
-export interface Agent {
-  id: string;
-  userId: string | null;
-  externalAgentId: string | null;
-  name: string;
-  divisionId: string;
-  skills: Record<string, number>;
-  languages: string[];
-  capacity: Partial<Record<(typeof MEDIA_TYPES)[number], number>>;
-  queues: string[];
-  teams: string[];
-  presence: AgentPresence;
-  lastIdleAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Agent } from './shapes.ts';
 
 export const toAgent = (row: Selectable<OperationalSchema['work_agents']>): Agent => ({
   id: row.id,

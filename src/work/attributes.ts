@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_TYPES, type Attributes, type AttributeValue } from './shapes.ts';
 
 /**
  * Custom attributes of work items, checked against their work type's attribute schema: a small
@@ -7,11 +8,8 @@ import { z } from 'zod';
  * date (YYYY-MM-DD, kept as is) or an ISO-8601 date-time with a zone (stored in UTC).
  */
 
-export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'date'] as const;
-export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
-
-export type AttributeValue = string | number | boolean | null;
-export type Attributes = Record<string, AttributeValue>;
+export type { Attributes, AttributeValue } from './shapes.ts';
+export { ATTRIBUTE_TYPES, type AttributeType } from './shapes.ts';
 
 export const MAX_STRING_LENGTH = 10_000;
 

@@ -6,6 +6,7 @@ import type { OperationalSchema } from '../store/index.ts';
 import { type RequiredSkill, requiredSkillSchema } from './agents.ts';
 import { type Attributes, attributeValueSchema } from './attributes.ts';
 import { definitionIdSchema } from './definitions.ts';
+import type { WorkItem } from './shapes.ts';
 import {
   allowedTransitions,
   LIFECYCLE_ACTIONS,
@@ -86,38 +87,7 @@ export const transitionSchema = z.strictObject({
 });
 export type TransitionCommand = z.infer<typeof transitionSchema>;
 
-export interface WorkItem {
-  id: string;
-  typeId: string;
-  title: string;
-  description: string | null;
-  externalReference: string | null;
-  sourceSystem: string | null;
-  customer: string | null;
-  serviceRequest: string | null;
-  priority: number;
-  /** What re-prioritization starts from (the no-agent rules raise it). */
-  basePriority: number;
-  dueAt: string | null;
-  status: WorkItemStatus;
-  waitingStatus: string | null;
-  assigneeId: string | null;
-  queueId: string | null;
-  workbinId: string | null;
-  requiredSkills: RequiredSkill[];
-  language: string | null;
-  attributes: Attributes;
-  divisionId: string;
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  queuedAt: string | null;
-  assignedAt: string | null;
-  endedAt: string | null;
-  escalatedAt: string | null;
-  allowedActions: WorkAction[];
-}
+export type { WorkItem } from './shapes.ts';
 
 export const toWorkItem = (row: Selectable<OperationalSchema['work_items']>): WorkItem => {
   const status = row.status as WorkItemStatus;

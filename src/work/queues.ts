@@ -14,6 +14,7 @@ import {
 } from './definitions.ts';
 import { assertNoProblems, WorkConflictError, WorkNotFoundError } from './errors.ts';
 import { noAgentRulesSchema, type SlaPolicy, slaPolicySchema } from './routing/index.ts';
+import { ROUTING_METHODS, type WorkQueue } from './shapes.ts';
 
 /**
  * Queues: where items wait for an agent. `push`: routing assigns the best qualified free agent and
@@ -22,7 +23,7 @@ import { noAgentRulesSchema, type SlaPolicy, slaPolicySchema } from './routing/i
  * they are stored and checked here).
  */
 
-export const ROUTING_METHODS = ['push', 'pull'] as const;
+export { ROUTING_METHODS } from './shapes.ts';
 
 /**
  * A queue's escalation: the no-agent rules and the SLA policy, in the shapes the routing decisions read
@@ -51,15 +52,7 @@ export const queueInputSchema = queueFieldsSchema.extend({ id: definitionIdSchem
 export type QueueFields = z.infer<typeof queueFieldsSchema>;
 export type QueueInput = z.infer<typeof queueInputSchema>;
 
-export interface WorkQueue {
-  id: string;
-  name: string;
-  divisionId: string;
-  routingMethod: (typeof ROUTING_METHODS)[number];
-  escalation: EscalationRules;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { WorkQueue } from './shapes.ts';
 
 const toQueue = (row: Selectable<OperationalSchema['work_queues']>): WorkQueue => ({
   id: row.id,

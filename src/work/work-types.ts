@@ -19,6 +19,7 @@ import {
 import { assertNoProblems, WorkConflictError, WorkNotFoundError } from './errors.ts';
 import { slaReferences } from './queues.ts';
 import { type SlaPolicy, slaPolicySchema } from './routing/index.ts';
+import type { WorkType } from './shapes.ts';
 import { WORK_ACTIONS, type WorkAction } from './state-machine.ts';
 
 /**
@@ -72,23 +73,7 @@ export const workTypeInputSchema = workTypeFieldsSchema.extend({ id: definitionI
 export type WorkTypeFields = z.infer<typeof workTypeFieldsSchema>;
 export type WorkTypeInput = z.infer<typeof workTypeInputSchema>;
 
-export interface WorkType {
-  id: string;
-  name: string;
-  description: string | null;
-  divisionId: string;
-  defaultQueueId: string | null;
-  defaultWorkbinId: string | null;
-  priority: number;
-  slaSeconds: number | null;
-  requiredSkills: RequiredSkill[];
-  attributeSchema: AttributeSchema;
-  waitingStatuses: string[];
-  slaEscalation: SlaPolicy | null;
-  callback: { url: string; secretEnv?: string; transitions: WorkAction[] } | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { WorkType } from './shapes.ts';
 
 const toWorkType = (row: Selectable<OperationalSchema['work_types']>): WorkType => ({
   id: row.id,

@@ -6,6 +6,7 @@ import type { WorkContext } from './context.ts';
 import { deleteDefinition } from './db.ts';
 import { definitionIdSchema, divisionFor, divisionIdSchema, nameSchema } from './definitions.ts';
 import { WorkConflictError, WorkNotFoundError } from './errors.ts';
+import { WORKBIN_OWNER_KINDS, type Workbin } from './shapes.ts';
 
 /**
  * Workbins: named holding lists of work items, owned by a queue, a team or a supervisor. Pull work is
@@ -13,7 +14,7 @@ import { WorkConflictError, WorkNotFoundError } from './errors.ts';
  * into a supervisor's workbin.
  */
 
-export const WORKBIN_OWNER_KINDS = ['queue', 'team', 'supervisor'] as const;
+export { WORKBIN_OWNER_KINDS } from './shapes.ts';
 
 export const workbinFieldsSchema = z.strictObject({
   name: nameSchema,
@@ -25,15 +26,7 @@ export const workbinInputSchema = workbinFieldsSchema.extend({ id: definitionIdS
 export type WorkbinFields = z.infer<typeof workbinFieldsSchema>;
 export type WorkbinInput = z.infer<typeof workbinInputSchema>;
 
-export interface Workbin {
-  id: string;
-  name: string;
-  divisionId: string;
-  ownerKind: (typeof WORKBIN_OWNER_KINDS)[number];
-  ownerId: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Workbin } from './shapes.ts';
 
 const toWorkbin = (row: Selectable<OperationalSchema['work_workbins']>): Workbin => ({
   id: row.id,

@@ -1,10 +1,19 @@
 /**
- * Work automation in the dashboard: the shapes of the /api/v1/work answers (src/server/routes/work.ts),
- * the small text syntaxes of the admin forms (`billing=4, french`), and the pages' labels in English and
- * French (kept here rather than in i18n.ts: they belong to these pages only).
+ * Work automation in the dashboard: the shapes of the /api/v1/work answers (the definitions and items are
+ * the server's own, src/work/shapes.ts), the small text syntaxes of the admin forms (`billing=4, french`),
+ * and the pages' labels in English and French (kept here rather than in i18n.ts: they belong to these pages
+ * only).
  */
 
 // The lifecycle's statuses and actions are the server's own (a module without imports).
+import type {
+  Agent,
+  AttributeType,
+  AttributeValue,
+  AgentPresence as Presence,
+  RequiredSkill,
+  WorkItem,
+} from '../../src/work/shapes.ts';
 import type { WorkAction, WorkItemStatus } from '../../src/work/state-machine.ts';
 import { ApiError, buildUrl, sendJson } from './api.ts';
 import { type Lang, useI18n } from './i18n.ts';
@@ -19,125 +28,29 @@ export {
 /** What the agent does with their own items (the rest is routing's or a supervisor's). */
 export const AGENT_ACTIONS = ['start', 'pause', 'resume', 'wait', 'complete', 'cancel'] as const;
 
-export const MEDIA_TYPES = ['voice', 'callback', 'chat', 'email', 'message', 'workitem'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
-export const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
-export type Presence = (typeof PRESENCES)[number];
-export const ROUTING_METHODS = ['push', 'pull'] as const;
-export const WORKBIN_OWNER_KINDS = ['queue', 'team', 'supervisor'] as const;
-export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'date'] as const;
-export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
-
-export interface RequiredSkill {
-  skill: string;
-  minProficiency?: number;
-}
-export interface AttributeField {
-  type: AttributeType;
-  required?: boolean;
-  enum?: (string | number)[];
-}
-export type AttributeValue = string | number | boolean | null;
-
-export type SlaEscalation =
-  | { kind: 'reassign-group'; groupId: string }
-  | { kind: 'supervisor-workbin'; workbinId: string };
-export interface SlaPolicy {
-  thresholdPercent: number;
-  escalation: SlaEscalation;
-}
-export interface NoAgentRules {
-  raisePriority: { afterSeconds: number; by: number; max: number } | null;
-  moveToQueue: { afterSeconds: number; queueId: string } | null;
-  alertSupervisor: { afterSeconds: number; supervisorId: string | null } | null;
-}
-export interface Callback {
-  url: string;
-  secretEnv?: string;
-  transitions: WorkAction[];
-}
-
-interface Stamps {
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface WorkType extends Stamps {
-  id: string;
-  name: string;
-  description: string | null;
-  divisionId: string;
-  defaultQueueId: string | null;
-  defaultWorkbinId: string | null;
-  priority: number;
-  slaSeconds: number | null;
-  requiredSkills: RequiredSkill[];
-  attributeSchema: Record<string, AttributeField>;
-  waitingStatuses: string[];
-  slaEscalation: SlaPolicy | null;
-  callback: Callback | null;
-}
-
-export interface WorkQueue extends Stamps {
-  id: string;
-  name: string;
-  divisionId: string;
-  routingMethod: (typeof ROUTING_METHODS)[number];
-  escalation: { noAgent: NoAgentRules; sla: SlaPolicy | null };
-}
-
-export interface Workbin extends Stamps {
-  id: string;
-  name: string;
-  divisionId: string;
-  ownerKind: (typeof WORKBIN_OWNER_KINDS)[number];
-  ownerId: string;
-}
-
-export interface Agent extends Stamps {
-  id: string;
-  userId: string | null;
-  externalAgentId: string | null;
-  name: string;
-  divisionId: string;
-  skills: Record<string, number>;
-  languages: string[];
-  capacity: Partial<Record<MediaType, number>>;
-  queues: string[];
-  teams: string[];
-  presence: Presence;
-  lastIdleAt: string | null;
-}
-
-export interface WorkItem extends Stamps {
-  id: string;
-  typeId: string;
-  title: string;
-  description: string | null;
-  externalReference: string | null;
-  sourceSystem: string | null;
-  customer: string | null;
-  serviceRequest: string | null;
-  priority: number;
-  basePriority: number;
-  dueAt: string | null;
-  status: WorkItemStatus;
-  waitingStatus: string | null;
-  assigneeId: string | null;
-  queueId: string | null;
-  workbinId: string | null;
-  requiredSkills: RequiredSkill[];
-  language: string | null;
-  attributes: Record<string, AttributeValue>;
-  divisionId: string;
-  version: number;
-  createdBy: string;
-  queuedAt: string | null;
-  assignedAt: string | null;
-  endedAt: string | null;
-  escalatedAt: string | null;
-  allowedActions: WorkAction[];
-}
+// The answers' shapes and value lists are the server's own (src/work/shapes.ts, a module without imports).
+export {
+  type Agent,
+  type AgentPresence as Presence,
+  ATTRIBUTE_TYPES,
+  type AttributeField,
+  type AttributeType,
+  type AttributeValue,
+  type Callback,
+  MEDIA_TYPES,
+  type MediaType,
+  type NoAgentRules,
+  PRESENCES,
+  type RequiredSkill,
+  ROUTING_METHODS,
+  type SlaEscalation,
+  type SlaPolicy,
+  WORKBIN_OWNER_KINDS,
+  type Workbin,
+  type WorkItem,
+  type WorkQueue,
+  type WorkType,
+} from '../../src/work/shapes.ts';
 
 export interface ItemsPage {
   items: WorkItem[];
