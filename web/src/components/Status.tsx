@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import type { ApiState as ApiAnswer } from '../useApi.ts';
 
 export function Loading({ label, testId = 'loading' }: { label?: string; testId?: string }) {
   const { t } = useI18n();
@@ -73,4 +74,42 @@ export function ApiState<T>({
   if (data === null || data === undefined) return <Loading />;
   if (isEmpty(data)) return <Empty>{empty}</Empty>;
   return <>{children(data)}</>;
+}
+
+/**
+ * A card listing the items of an API answer: its title (which labels the section), a bar while newer data
+ * loads, then ApiState (error with retry, spinner, `empty` when there are no items, or the list).
+ */
+export function ListCard<T extends { items: readonly unknown[] }>({
+  id,
+  title,
+  answer,
+  empty,
+  testId,
+  children,
+}: {
+  id: string;
+  title: ReactNode;
+  answer: ApiAnswer<T>;
+  empty?: ReactNode;
+  testId?: string;
+  children: (data: T) => ReactNode;
+}) {
+  return (
+    <section className="card table-card" aria-labelledby={id} data-testid={testId}>
+      <Refreshing active={answer.loading && !!answer.data} />
+      <h2 id={id} className="card-title">
+        {title}
+      </h2>
+      <ApiState
+        data={answer.data}
+        error={answer.error}
+        reload={answer.reload}
+        isEmpty={(d) => d.items.length === 0}
+        empty={empty}
+      >
+        {children}
+      </ApiState>
+    </section>
+  );
 }

@@ -3,7 +3,7 @@ import type { AuditResponse } from '../access.ts';
 import { buildUrl } from '../api.ts';
 import { AdminNav } from '../components/AdminNav.tsx';
 import { Pager, pagingOf } from '../components/Pager.tsx';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { formatDateTime } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { updateQuery } from '../router.tsx';
@@ -27,21 +27,9 @@ export default function AdminAudit({ query }: { query: URLSearchParams }) {
       </div>
       <AdminNav />
       <AuditFilter key={`${action}\u0000${actor}`} action={action} actor={actor} />
-      <section className="card table-card" aria-labelledby="audit-list">
-        <Refreshing active={audit.loading && !!audit.data} />
-        <h2 id="audit-list" className="card-title">
-          {t.auditEntries}
-        </h2>
-        <ApiState
-          data={audit.data}
-          error={audit.error}
-          reload={audit.reload}
-          isEmpty={(d) => d.items.length === 0}
-          empty={t.noAudit}
-        >
-          {(d) => <AuditTable data={d} page={page} pageSize={pageSize} />}
-        </ApiState>
-      </section>
+      <ListCard id="audit-list" title={t.auditEntries} answer={audit} empty={t.noAudit}>
+        {(d) => <AuditTable data={d} page={page} pageSize={pageSize} />}
+      </ListCard>
     </div>
   );
 }

@@ -10,7 +10,7 @@ import {
 import { ApiError, buildUrl, sendJson, sendNoContent } from '../api.ts';
 import { AdminNav } from '../components/AdminNav.tsx';
 import { PermissionPicker } from '../components/PermissionPicker.tsx';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { useI18n } from '../i18n.ts';
 import { useApi } from '../useApi.ts';
 
@@ -77,78 +77,67 @@ export default function AdminRoles() {
           {error}
         </p>
       )}
-      <section className="card table-card" aria-labelledby="roles-list">
-        <Refreshing active={roles.loading && !!roles.data} />
-        <h2 id="roles-list" className="card-title">
-          {t.roleList}
-        </h2>
-        <ApiState
-          data={roles.data}
-          error={roles.error}
-          reload={roles.reload}
-          isEmpty={(d) => d.items.length === 0}
-        >
-          {(d) => (
-            <div className="table-wrap">
-              <table className="data-table" data-testid="roles-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.roleName}</th>
-                    <th scope="col">{t.description}</th>
-                    <th scope="col">{t.permissions}</th>
-                    {editable && <th scope="col">{t.actions}</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((r) => (
-                    <tr key={r.name} data-testid="role-row" data-role={r.name}>
-                      <th scope="row" className="mono">
-                        {r.name} {r.builtin && <span className="status-pill">{t.builtinRole}</span>}
-                      </th>
-                      <td>{roleText(r, lang)}</td>
-                      <td>
-                        <ul className="permission-list">
-                          {r.permissions.map((p) => (
-                            <li key={p}>
-                              <code title={permissionText(p, undefined, lang)}>{p}</code>
-                            </li>
-                          ))}
-                        </ul>
+      <ListCard id="roles-list" title={t.roleList} answer={roles}>
+        {(d) => (
+          <div className="table-wrap">
+            <table className="data-table" data-testid="roles-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t.roleName}</th>
+                  <th scope="col">{t.description}</th>
+                  <th scope="col">{t.permissions}</th>
+                  {editable && <th scope="col">{t.actions}</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {d.items.map((r) => (
+                  <tr key={r.name} data-testid="role-row" data-role={r.name}>
+                    <th scope="row" className="mono">
+                      {r.name} {r.builtin && <span className="status-pill">{t.builtinRole}</span>}
+                    </th>
+                    <td>{roleText(r, lang)}</td>
+                    <td>
+                      <ul className="permission-list">
+                        {r.permissions.map((p) => (
+                          <li key={p}>
+                            <code title={permissionText(p, undefined, lang)}>{p}</code>
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    {editable && (
+                      <td className="nowrap">
+                        {r.builtin ? (
+                          <span className="muted small">{t.readOnly}</span>
+                        ) : (
+                          <>
+                            <button
+                              type="button"
+                              className="button"
+                              onClick={() => setEditing(r.name)}
+                              data-testid="role-edit"
+                            >
+                              {t.edit}
+                            </button>{' '}
+                            <button
+                              type="button"
+                              className="button"
+                              onClick={() => remove(r)}
+                              data-testid="role-delete"
+                            >
+                              {t.deleteAction}
+                            </button>
+                          </>
+                        )}
                       </td>
-                      {editable && (
-                        <td className="nowrap">
-                          {r.builtin ? (
-                            <span className="muted small">{t.readOnly}</span>
-                          ) : (
-                            <>
-                              <button
-                                type="button"
-                                className="button"
-                                onClick={() => setEditing(r.name)}
-                                data-testid="role-edit"
-                              >
-                                {t.edit}
-                              </button>{' '}
-                              <button
-                                type="button"
-                                className="button"
-                                onClick={() => remove(r)}
-                                data-testid="role-delete"
-                              >
-                                {t.deleteAction}
-                              </button>
-                            </>
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </ApiState>
-      </section>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListCard>
     </div>
   );
 }

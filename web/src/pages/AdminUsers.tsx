@@ -11,7 +11,7 @@ import {
 import { ApiError, buildUrl, sendJson } from '../api.ts';
 import { AdminNav } from '../components/AdminNav.tsx';
 import { SecretBox } from '../components/SecretBox.tsx';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { useI18n } from '../i18n.ts';
 import { useApi } from '../useApi.ts';
@@ -81,28 +81,16 @@ export default function AdminUsers() {
           }}
         />
       )}
-      <section className="card table-card" aria-labelledby="users-list">
-        <Refreshing active={users.loading && !!users.data} />
-        <h2 id="users-list" className="card-title">
-          {t.userList}
-        </h2>
-        <ApiState
-          data={users.data}
-          error={users.error}
-          reload={users.reload}
-          isEmpty={(d) => d.items.length === 0}
-          empty={t.noUsers}
-        >
-          {(d) => (
-            <UserTable
-              items={d.items}
-              divisions={divisionList}
-              onEdit={editable ? setEditing : null}
-              editing={editing}
-            />
-          )}
-        </ApiState>
-      </section>
+      <ListCard id="users-list" title={t.userList} answer={users} empty={t.noUsers}>
+        {(d) => (
+          <UserTable
+            items={d.items}
+            divisions={divisionList}
+            onEdit={editable ? setEditing : null}
+            editing={editing}
+          />
+        )}
+      </ListCard>
     </div>
   );
 }

@@ -9,7 +9,7 @@ import {
   type ExportsResponse,
   sendJson,
 } from '../api.ts';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { addDays, getOrganizationTimeZone, zonedDayStart } from '../filters.ts';
 import { formatDateTime, formatNumber, formatPct } from '../format.ts';
 import { type Labels, type Lang, useI18n } from '../i18n.ts';
@@ -29,7 +29,7 @@ const KIND_LABEL: Record<ExportKind, keyof Labels> = {
 export default function Exports() {
   const { t } = useI18n();
   const history = useApi<ExportsResponse>(buildUrl('/exports'), { cached: false });
-  const { data, loading, error, reload } = history;
+  const { data, loading, reload } = history;
   const active = !!data?.items.some((e) => e.status === 'queued' || e.status === 'running');
 
   useEffect(() => {
@@ -45,21 +45,15 @@ export default function Exports() {
         <p className="muted">{t.exportsIntro}</p>
       </div>
       <ExportForm onCreated={reload} />
-      <section className="card table-card" aria-labelledby="exports-history" data-testid="exports-history">
-        <Refreshing active={loading && !!data} />
-        <h2 id="exports-history" className="card-title">
-          {t.exportHistory}
-        </h2>
-        <ApiState
-          data={data}
-          error={error}
-          reload={reload}
-          isEmpty={(d) => d.items.length === 0}
-          empty={t.noExports}
-        >
-          {(d) => <ExportTable items={d.items} />}
-        </ApiState>
-      </section>
+      <ListCard
+        id="exports-history"
+        title={t.exportHistory}
+        answer={history}
+        empty={t.noExports}
+        testId="exports-history"
+      >
+        {(d) => <ExportTable items={d.items} />}
+      </ListCard>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import {
 import { ApiError, buildUrl, sendJson, sendNoContent } from '../api.ts';
 import { PermissionPicker } from '../components/PermissionPicker.tsx';
 import { SecretBox } from '../components/SecretBox.tsx';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { formatDateTime } from '../format.ts';
 import { type Labels, useI18n } from '../i18n.ts';
 import { useApi } from '../useApi.ts';
@@ -63,21 +63,9 @@ export default function Tokens() {
           {error}
         </p>
       )}
-      <section className="card table-card" aria-labelledby="tokens-list">
-        <Refreshing active={tokens.loading && !!tokens.data} />
-        <h2 id="tokens-list" className="card-title">
-          {t.tokenList}
-        </h2>
-        <ApiState
-          data={tokens.data}
-          error={tokens.error}
-          reload={tokens.reload}
-          isEmpty={(d) => d.items.length === 0}
-          empty={t.noTokens}
-        >
-          {(d) => <TokenTable items={d.items} onRevoke={revoke} />}
-        </ApiState>
-      </section>
+      <ListCard id="tokens-list" title={t.tokenList} answer={tokens} empty={t.noTokens}>
+        {(d) => <TokenTable items={d.items} onRevoke={revoke} />}
+      </ListCard>
     </div>
   );
 }

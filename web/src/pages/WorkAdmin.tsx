@@ -1,6 +1,6 @@
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { sendJson, sendNoContent } from '../api.ts';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ListCard } from '../components/Status.tsx';
 import { WorkNav } from '../components/WorkNav.tsx';
 import { formatDateTime } from '../format.ts';
 import { Link, withQuery } from '../router.tsx';
@@ -233,76 +233,64 @@ function Definitions<T extends Definition>({
       )}
       {editing === 'new' && form(null, done(w.created))}
       {edited && <div key={edited.id}>{form(edited, done(`${w.saved}: ${edited.id}`))}</div>}
-      <section className="card table-card" aria-labelledby={headingId}>
-        <Refreshing active={list.loading && !!list.data} />
-        <h2 id={headingId} className="card-title">
-          {title}
-        </h2>
-        <ApiState
-          data={list.data}
-          error={list.error}
-          reload={list.reload}
-          isEmpty={(d) => d.items.length === 0}
-          empty={emptyLabel}
-        >
-          {(d) => (
-            <div className="table-wrap">
-              <table className="data-table" data-testid={`${testId}-table`}>
-                <thead>
-                  <tr>
-                    {columns.map((c) => (
-                      <th key={c} scope="col">
-                        {c}
-                      </th>
-                    ))}
-                    <th scope="col">{w.updated}</th>
-                    <th scope="col">{w.actions}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.items.map((item) => (
-                    <tr
-                      key={item.id}
-                      className={editing === item.id ? 'selected' : undefined}
-                      data-testid={`${testId}-row`}
-                      data-id={item.id}
-                    >
-                      <td className="mono">{item.id}</td>
-                      <td>{item.name}</td>
-                      {cells(item).map((cell, i) => (
-                        // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed
-                        <td key={i}>{cell}</td>
-                      ))}
-                      <td className="nowrap">{formatDateTime(item.updatedAt, lang)}</td>
-                      <td className="nowrap">
-                        <button
-                          type="button"
-                          className="button"
-                          onClick={() => {
-                            setMessage(null);
-                            setEditing(item.id);
-                          }}
-                          data-testid={`${testId}-edit`}
-                        >
-                          {w.edit}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          className="button"
-                          onClick={() => remove(item)}
-                          data-testid={`${testId}-delete`}
-                        >
-                          {w.delete}
-                        </button>
-                      </td>
-                    </tr>
+      <ListCard id={headingId} title={title} answer={list} empty={emptyLabel}>
+        {(d) => (
+          <div className="table-wrap">
+            <table className="data-table" data-testid={`${testId}-table`}>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th key={c} scope="col">
+                      {c}
+                    </th>
                   ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </ApiState>
-      </section>
+                  <th scope="col">{w.updated}</th>
+                  <th scope="col">{w.actions}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.items.map((item) => (
+                  <tr
+                    key={item.id}
+                    className={editing === item.id ? 'selected' : undefined}
+                    data-testid={`${testId}-row`}
+                    data-id={item.id}
+                  >
+                    <td className="mono">{item.id}</td>
+                    <td>{item.name}</td>
+                    {cells(item).map((cell, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: the columns are fixed
+                      <td key={i}>{cell}</td>
+                    ))}
+                    <td className="nowrap">{formatDateTime(item.updatedAt, lang)}</td>
+                    <td className="nowrap">
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => {
+                          setMessage(null);
+                          setEditing(item.id);
+                        }}
+                        data-testid={`${testId}-edit`}
+                      >
+                        {w.edit}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => remove(item)}
+                        data-testid={`${testId}-delete`}
+                      >
+                        {w.delete}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </ListCard>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { sendJson } from '../api.ts';
-import { ApiState, Refreshing } from '../components/Status.tsx';
+import { ApiState, ListCard, Refreshing } from '../components/Status.tsx';
 import { WorkItemPanel } from '../components/WorkItemPanel.tsx';
 import { WorkNav } from '../components/WorkNav.tsx';
 import { WorkOffer } from '../components/WorkOffer.tsx';
@@ -140,21 +140,9 @@ function AgentDesk({ agent, onAgentChanged }: { agent: Agent; onAgentChanged: ()
         </p>
       )}
       <div className="work-columns">
-        <section className="card table-card" aria-labelledby="work-blended">
-          <Refreshing active={list.loading && !!list.data} />
-          <h2 id="work-blended" className="card-title">
-            {w.blendedList}
-          </h2>
-          <ApiState
-            data={list.data}
-            error={list.error}
-            reload={list.reload}
-            isEmpty={(d) => d.items.length === 0}
-            empty={w.noWork}
-          >
-            {(d) => <BlendedList entries={d.items} selected={selected} onOpen={setSelected} />}
-          </ApiState>
-        </section>
+        <ListCard id="work-blended" title={w.blendedList} answer={list} empty={w.noWork}>
+          {(d) => <BlendedList entries={d.items} selected={selected} onOpen={setSelected} />}
+        </ListCard>
         {selected && (
           <WorkItemPanel
             key={selected}
