@@ -12,6 +12,7 @@ import { computeKpis } from '../src/eventlog/index.ts';
 import { listCases, overview, parseFilter, processMap, variants } from '../src/mining/index.ts';
 import { importGenesys } from '../src/sources/genesys/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { percentile } from './stats.ts';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,8 +110,7 @@ async function time(fn: () => Promise<unknown>): Promise<{ p50: number; p95: num
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round((samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0) * 10) / 10;
+  const at = (p: number) => Math.round(percentile(samples, p) * 10) / 10;
   return { p50: at(0.5), p95: at(0.95), runs };
 }
 

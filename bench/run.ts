@@ -13,6 +13,7 @@ import { exportEventLog } from '../src/export/index.ts';
 import { buildApp } from '../src/server/index.ts';
 import { importGenesys } from '../src/sources/genesys/index.ts';
 import { openOperationalStore, openStore } from '../src/store/index.ts';
+import { percentile } from './stats.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,7 +82,11 @@ for (const url of ['/api/v1/eventlog?page=50&pageSize=100', '/api/v1/kpis', '/ap
     samples.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  latency[url] = { p50: round(pct(samples, 0.5)), p99: round(pct(samples, 0.99)), n: samples.length };
+  latency[url] = {
+    p50: round(percentile(samples, 0.5)),
+    p99: round(percentile(samples, 0.99)),
+    n: samples.length,
+  };
 }
 await app.close();
 
@@ -116,8 +121,8 @@ for (const [who, token] of Object.entries(tokens)) {
     }
     samples.sort((a, b) => a - b);
     accessLatency[who][url] = {
-      p50: round(pct(samples, 0.5)),
-      p99: round(pct(samples, 0.99)),
+      p50: round(percentile(samples, 0.5)),
+      p99: round(percentile(samples, 0.99)),
       n: samples.length,
     };
   }
@@ -156,9 +161,6 @@ function directorySize(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .reduce((n, e) => n + statSync(path.join(e.parentPath, e.name)).size, 0);
-}
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 function round(n: number): number {
   return Math.round(n * 100) / 100;

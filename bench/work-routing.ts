@@ -11,6 +11,7 @@ import {
   type RoutingAgent,
   type RoutingItem,
 } from '../src/work/routing/index.ts';
+import { percentile, random } from './stats.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,16 +22,6 @@ const itemCount = arg('items', 10_000);
 const runs = arg('runs', 30);
 const calls = arg('calls', 10_000);
 
-/** mulberry32: a small seeded generator, so that every run sees the same agents and items. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = random(7);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
 const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
@@ -72,8 +63,6 @@ const items: RoutingItem[] = Array.from({ length: itemCount }, (_, i) => {
   };
 });
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 function measure(times: number, body: (i: number) => unknown): { p50Ms: number; p99Ms: number; n: number } {
   const samples: number[] = [];
@@ -83,7 +72,11 @@ function measure(times: number, body: (i: number) => unknown): { p50Ms: number; 
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  return { p50Ms: round(pct(samples, 0.5)), p99Ms: round(pct(samples, 0.99)), n: samples.length };
+  return {
+    p50Ms: round(percentile(samples, 0.5)),
+    p99Ms: round(percentile(samples, 0.99)),
+    n: samples.length,
+  };
 }
 
 // Warm-up so that the figures measure optimized code, not the JIT.

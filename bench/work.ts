@@ -49,6 +49,7 @@ import {
   workTypeInputSchema,
 } from '../src/work/index.ts';
 import type { WorkChange } from '../src/work/service.ts';
+import { percentile, random } from './stats.ts';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,19 +75,6 @@ const LANGUAGES = ['fr', 'en', 'nl', 'de'];
 const ADMIN = systemActor('bench');
 const SAMPLE_TIMEOUT_MS = 5000;
 
-/** mulberry32: a small seeded generator, so that every run sees the same agents and items. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const round = (x: number) => Math.round(x * 100) / 100;
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 function summary(values: number[]): {
@@ -99,9 +87,9 @@ function summary(values: number[]): {
   const sorted = [...values].sort((a, b) => a - b);
   return {
     n: sorted.length,
-    p50Ms: round(pct(sorted, 0.5)),
-    p95Ms: round(pct(sorted, 0.95)),
-    p99Ms: round(pct(sorted, 0.99)),
+    p50Ms: round(percentile(sorted, 0.5)),
+    p95Ms: round(percentile(sorted, 0.95)),
+    p99Ms: round(percentile(sorted, 0.99)),
     maxMs: round(sorted.at(-1) ?? 0),
   };
 }
